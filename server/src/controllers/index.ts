@@ -1,0 +1,3 @@
+import webhook from './webhook';
+
+export default { webhook };

@@ -1,0 +1,3 @@
+import webhookIntake from './webhook-intake';
+
+export default { 'webhook-intake': webhookIntake };

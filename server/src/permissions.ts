@@ -1,0 +1,14 @@
+/**
+ * The plugin's admin RBAC actions, defined once. The server registers them and guards its admin routes with them;
+ * the admin panel imports the same ids to show, hide or disable what an admin may not do.
+ */
+export const PLUGIN_ID = 'customerly';
+
+export const ACTIONS = {
+  settingsRead: 'plugin::customerly.settings.read',
+  settingsUpdate: 'plugin::customerly.settings.update',
+  deliveriesRead: 'plugin::customerly.deliveries.read',
+  deliveriesReplay: 'plugin::customerly.deliveries.replay',
+} as const;
+
+export type PluginAction = (typeof ACTIONS)[keyof typeof ACTIONS];

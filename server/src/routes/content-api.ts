@@ -1,0 +1,12 @@
+export default {
+  type: 'content-api',
+  routes: [
+    {
+      // Public: Customerly cannot log in. The access key in the URL (or header) is checked by the webhook service.
+      method: 'POST',
+      path: '/webhook',
+      handler: 'webhook.handle',
+      config: { auth: false, policies: [] },
+    },
+  ],
+};

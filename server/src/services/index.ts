@@ -1,0 +1,4 @@
+import settings from './settings';
+import webhook from './webhook';
+
+export default { settings, webhook };

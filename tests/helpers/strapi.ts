@@ -1,0 +1,159 @@
+/**
+ * Boots the real playground Strapi (with this plugin, built in dist/) on a fresh database, listening on a random
+ * loopback port. One instance per test file: Strapi is a process-wide singleton (global.strapi).
+ */
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { createTestDatabase, type TestDatabase } from './database';
+
+const requireFromHere = createRequire(__filename);
+export const PLAYGROUND_DIR = path.resolve(__dirname, '..', '..', 'playground');
+
+export interface CapturedEmail {
+  to?: string;
+  subject?: string;
+  text?: string;
+  html?: string;
+  [key: string]: unknown;
+}
+
+export interface StartOptions {
+  /** The access key; '' means none configured. Default: a random key. */
+  webhookKey?: string;
+  apiUrl?: string;
+  apiToken?: string;
+  /** Extra plugin config (config/plugins `customerly.config`). */
+  pluginConfig?: Record<string, unknown>;
+  /** Strapi's log level; 'http' shows the request log. Default 'warn'. */
+  logLevel?: string;
+  env?: Record<string, string>;
+}
+
+export interface TestStrapi {
+  strapi: any;
+  baseUrl: string;
+  webhookKey: string;
+  db: TestDatabase;
+  /** Messages given to the email provider. */
+  emails: CapturedEmail[];
+  /** Everything written to stdout/stderr while this Strapi ran (Strapi's log included). */
+  output: string[];
+  /** POSTs to the webhook route. `query` is appended as given (access_key included unless `noKey`). */
+  webhook(query: Record<string, string | undefined> | string, body?: unknown, init?: { headers?: Record<string, string>; raw?: boolean; noKey?: boolean }): Promise<{ status: number; json: any; headers: Headers }>;
+  stop(): Promise<void>;
+}
+
+function captureOutput(sink: string[]): () => void {
+  const streams = [process.stdout, process.stderr] as const;
+  const originals = streams.map((s) => s.write.bind(s));
+  const verbose = process.env.TEST_VERBOSE === '1';
+  streams.forEach((stream, i) => {
+    (stream as any).write = (chunk: any, ...rest: any[]) => {
+      sink.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      if (verbose || !isStrapiLogLine(chunk)) return originals[i]!(chunk, ...rest);
+      const cb = rest.find((r) => typeof r === 'function');
+      if (cb) cb();
+      return true;
+    };
+  });
+  return () => streams.forEach((stream, i) => ((stream as any).write = originals[i]));
+}
+
+// Strapi's log lines start with a timestamp and a level; the test runner's own output is left alone.
+const isStrapiLogLine = (chunk: unknown) => /^\[\d{4}-\d\d-\d\d [\d:.]+\]/.test(String(chunk).replace(/\x1b\[[0-9;]*m/g, ''));
+
+export async function startStrapi(opts: StartOptions = {}): Promise<TestStrapi> {
+  const db = await createTestDatabase();
+  const webhookKey = opts.webhookKey ?? randomBytes(32).toString('base64url');
+  const secret = () => randomBytes(16).toString('base64');
+
+  Object.assign(process.env, {
+    // Ignore any developer .env: tests set everything they need here.
+    ENV_PATH: path.join(PLAYGROUND_DIR, '.env.tests-never-exists'),
+    NODE_ENV: 'test',
+    STRAPI_TELEMETRY_DISABLED: 'true',
+    STRAPI_STARTUP_LOG: 'false',
+    LOG_LEVEL: opts.logLevel ?? 'warn',
+    HOST: '127.0.0.1',
+    APP_KEYS: [secret(), secret()].join(','),
+    API_TOKEN_SALT: secret(),
+    ADMIN_JWT_SECRET: secret(),
+    TRANSFER_TOKEN_SALT: secret(),
+    JWT_SECRET: secret(),
+    ENCRYPTION_KEY: secret(),
+    CUSTOMERLY_WEBHOOK_KEY: webhookKey,
+    CUSTOMERLY_API_URL: opts.apiUrl ?? 'http://127.0.0.1:9/v1',
+    CUSTOMERLY_API_TOKEN: opts.apiToken ?? '',
+    PLAYGROUND_CUSTOMERLY_CONFIG: JSON.stringify(opts.pluginConfig ?? {}),
+    ...db.env,
+    ...opts.env,
+  });
+
+  const output: string[] = [];
+  const restoreOutput = captureOutput(output);
+  let strapi: any;
+  try {
+    const { createStrapi } = requireFromHere('@strapi/strapi');
+    strapi = createStrapi({ appDir: PLAYGROUND_DIR, distDir: PLAYGROUND_DIR, autoReload: false, serveAdminPanel: false });
+    await strapi.load();
+    await new Promise<void>((resolve) => strapi.server.listen(0, '127.0.0.1', resolve));
+  } catch (e) {
+    restoreOutput();
+    await strapi?.destroy().catch(() => undefined);
+    await db.drop().catch(() => undefined);
+    throw e;
+  }
+  const { port } = strapi.server.httpServer.address();
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  const emails: CapturedEmail[] = [];
+  const emailPlugin = strapi.plugin('email');
+  if (emailPlugin?.provider?.send) {
+    const send = emailPlugin.provider.send.bind(emailPlugin.provider);
+    emailPlugin.provider.send = async (message: CapturedEmail) => {
+      emails.push(message);
+      return send(message);
+    };
+  }
+
+  return {
+    strapi,
+    baseUrl,
+    webhookKey,
+    db,
+    emails,
+    output,
+    async webhook(query, body, init = {}) {
+      let qs: string;
+      if (typeof query === 'string') qs = query;
+      else {
+        const params = new URLSearchParams();
+        for (const [k, v] of Object.entries(query)) if (v !== undefined) params.append(k, v);
+        if (!init.noKey && !('access_key' in query)) params.append('access_key', webhookKey);
+        qs = params.toString();
+      }
+      const res = await fetch(`${baseUrl}/api/customerly/webhook?${qs}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...init.headers },
+        body: body === undefined ? undefined : init.raw ? String(body) : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let json: any;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = { notJson: text };
+      }
+      return { status: res.status, json, headers: res.headers };
+    },
+    async stop() {
+      try {
+        await strapi.destroy();
+      } finally {
+        restoreOutput();
+        await db.drop();
+      }
+    },
+  };
+}
