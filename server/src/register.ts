@@ -1,6 +1,13 @@
 import type { Core } from '@strapi/strapi';
+import { TAG_UID, USER_UID } from './content-types';
 
 export const INTAKE_MIDDLEWARE = 'plugin::customerly.webhook-intake';
+
+/** User attributes the plugin adds to hold the Customerly identity of a user. */
+export const IDENTITY_ATTRIBUTES = {
+  customerlyContactId: { type: 'string', private: true, configurable: false, column: { unique: true } },
+  customerlyUserId: { type: 'string', private: true, configurable: false },
+} as const;
 
 type MiddlewareEntry = string | { name?: string; resolve?: string; config?: unknown };
 const nameOf = (m: MiddlewareEntry) => (typeof m === 'string' ? m : m.name);
@@ -10,13 +17,41 @@ const nameOf = (m: MiddlewareEntry) => (typeof m === 'string' ? m : m.name);
  * It must run before the body parser (it reads the raw body) and it hides the access key from the request log.
  */
 export function installIntakeMiddleware(strapi: Core.Strapi): void {
-  const list: MiddlewareEntry[] = [...(strapi.config.get('middlewares') as MiddlewareEntry[] | undefined ?? [])];
+  const list: MiddlewareEntry[] = [...((strapi.config.get('middlewares') as MiddlewareEntry[] | undefined) ?? [])];
   if (list.some((m) => nameOf(m) === INTAKE_MIDDLEWARE)) return;
   const bodyIndex = list.findIndex((m) => nameOf(m) === 'strapi::body');
   list.splice(bodyIndex === -1 ? list.length : bodyIndex, 0, INTAKE_MIDDLEWARE);
   strapi.config.set('middlewares', list);
 }
 
+/**
+ * Adds to the users-permissions user the `tags` relation (name set by `userTagsField`) and the Customerly identity.
+ * An attribute the app already has under one of these names stops startup: the plugin must not take it over.
+ */
+export function extendUserSchema(strapi: Core.Strapi, tagsField: string): void {
+  const user = strapi.contentType(USER_UID) as any;
+  const tag = strapi.contentType(TAG_UID) as any;
+  const additions: Record<string, unknown> = {
+    [tagsField]: { type: 'relation', relation: 'manyToMany', target: TAG_UID, inversedBy: 'users' },
+    ...IDENTITY_ATTRIBUTES,
+  };
+  for (const name of Object.keys(additions)) {
+    if (name in user.attributes) {
+      const hint = name === tagsField ? ' Set the plugin config option "userTagsField" (config/plugins, customerly.config) to another attribute name.' : '';
+      throw new Error(
+        `[customerly] The users-permissions user already has an attribute "${name}", which the Customerly plugin needs to add.${hint}`
+      );
+    }
+  }
+  for (const [name, attribute] of Object.entries(additions)) {
+    user.attributes[name] = attribute;
+    if (user.__schema__?.attributes) user.__schema__.attributes[name] = attribute;
+  }
+  tag.attributes.users.mappedBy = tagsField;
+  if (tag.__schema__?.attributes?.users) tag.__schema__.attributes.users.mappedBy = tagsField;
+}
+
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   installIntakeMiddleware(strapi);
+  extendUserSchema(strapi, strapi.plugin('customerly').config('userTagsField') ?? 'tags');
 };

@@ -12,7 +12,8 @@ export const SECRET_ENV = {
  * with environment variables winning for the secrets.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
-  get(): PluginConfig {
+  /** The effective settings. Async because settings saved in the admin panel live in the database. */
+  async get(): Promise<PluginConfig> {
     const config = pluginConfigSchema.parse(strapi.config.get('plugin::customerly'));
     for (const [field, envName] of Object.entries(SECRET_ENV) as [keyof typeof SECRET_ENV, string][]) {
       const fromEnv = process.env[envName];

@@ -44,7 +44,7 @@ export function checkAccessKey(configured: string, given: string | undefined): v
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async receive(intake: WebhookIntake): Promise<WebhookAnswer> {
     try {
-      const settings = strapi.plugin('customerly').service('settings').get();
+      const settings = await strapi.plugin('customerly').service('settings').get();
       const { accessKey, params: rawParams } = splitQuery(intake.querystring);
       const headerKey = intake.headers[ACCESS_KEY_HEADER];
       checkAccessKey(settings.webhookKey, accessKey ?? (typeof headerKey === 'string' ? headerKey : undefined));
