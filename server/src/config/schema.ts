@@ -43,9 +43,11 @@ export const pluginConfigSchema = z
         subject: z.string().default(''),
         text: z.string().default(''),
         html: z.string().default(''),
+        /** {{siteName}} in the templates; default: the host of the server URL. */
+        siteName: z.string().default(''),
       })
       .strict()
-      .default({ always: false, subject: '', text: '', html: '' }),
+      .default({ always: false, subject: '', text: '', html: '', siteName: '' }),
     fieldMapping: z.array(fieldMappingRowSchema).default([]),
     processing: z.enum(['sync', 'queued']).default('sync'),
     userTagsField: attributeName.default('tags'),

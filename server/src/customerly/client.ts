@@ -1,0 +1,191 @@
+import { z } from 'zod';
+import { CustomerlyAuthError, CustomerlyResponseError, CustomerlyUnavailableError } from './errors';
+import { ConcurrencyLimiter } from './limiter';
+import {
+  contactAnswerSchema,
+  errorBodySchema,
+  tagsAnswerSchema,
+  upsertAnswerSchema,
+  type ApiContact,
+} from './schemas';
+
+export interface CustomerlyClientOptions {
+  apiUrl: string;
+  token: string;
+  timeoutMs: number;
+  maxRetries: number;
+  maxBackoffMs: number;
+  /** Shared by every caller in the process, so all workers together respect one cap. */
+  limiter: ConcurrencyLimiter;
+  /** For tests of the backoff itself; defaults to setTimeout. */
+  sleep?: (ms: number) => Promise<void>;
+  onRetry?: (info: { attempt: number; status?: number; delayMs: number; reason: string }) => void;
+}
+
+export type ContactKind = 'user' | 'lead';
+export interface FoundContact {
+  kind: ContactKind;
+  contact: ApiContact;
+}
+
+const AUTH_MESSAGES = [/access token not found/i, /must provide a valid header authorization/i];
+const NOT_FOUND_MESSAGE = /user doesn'?t exist|lead doesn'?t exist|not found/i;
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Retry-After is seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Capped exponential backoff with full jitter: attempt 1 waits up to 500 ms, then 1 s, 2 s, ... */
+export function backoffDelay(attempt: number, maxMs: number, random = Math.random): number {
+  const ceiling = Math.min(maxMs, 500 * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; notFound: true };
+
+/**
+ * A small client for the Customerly REST API: both auth headers, a timeout per call, a process-wide concurrency
+ * cap, and retries with backoff on 429/5xx/network errors (honouring Retry-After). An auth failure (Customerly
+ * answers HTTP 500 with a token message) is not retried. "User doesn't exist" is a normal not-found.
+ */
+export class CustomerlyClient {
+  private readonly sleep: (ms: number) => Promise<void>;
+  /** How many HTTP requests this client sent, retries included. */
+  requestCount = 0;
+
+  constructor(private readonly opts: CustomerlyClientOptions) {
+    this.sleep = opts.sleep ?? defaultSleep;
+  }
+
+  /** Finds a contact: a user by external id, then a user by email, then a lead by email. Null when none. */
+  async findContact(query: { email?: string; userId?: string }): Promise<FoundContact | null> {
+    if (query.userId) {
+      const byId = await this.getContact('/users', { user_id: query.userId });
+      if (byId) return { kind: 'user', contact: byId };
+    }
+    if (!query.email) return null;
+    const user = await this.getContact('/users', { email: query.email });
+    if (user) return { kind: 'user', contact: user };
+    const lead = await this.getContact('/leads', { email: query.email });
+    return lead ? { kind: 'lead', contact: lead } : null;
+  }
+
+  /** Writes attributes onto a contact (e.g. a returned password), through the bulk upsert keyed on email. */
+  async writeAttributes(kind: ContactKind, email: string, attributes: Record<string, unknown>): Promise<void> {
+    const path = kind === 'user' ? '/users' : '/leads';
+    const listKey = kind === 'user' ? 'users' : 'leads';
+    const answer = await this.request('POST', path, {}, { [listKey]: [{ email, attributes }] }, upsertAnswerSchema);
+    if (!answer.ok) throw new CustomerlyResponseError(`Customerly did not find ${email} to update`, 404);
+    const failed = [...(answer.value.data.errors ?? []), ...(answer.value.data.not_added ?? [])];
+    if (failed.length) {
+      // The rejected items echo the attributes sent (a password, say): report only that they were rejected.
+      throw new CustomerlyResponseError(`Customerly did not accept the update of ${email} (${failed.length} item rejected)`, 200);
+    }
+  }
+
+  async listTags(): Promise<string[]> {
+    const answer = await this.request('GET', '/tags', {}, undefined, tagsAnswerSchema);
+    return answer.ok ? answer.value.data : [];
+  }
+
+  private async getContact(path: string, query: Record<string, string>): Promise<ApiContact | null> {
+    const answer = await this.request('GET', path, query, undefined, contactAnswerSchema);
+    return answer.ok ? answer.value.data : null;
+  }
+
+  private async request<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    query: Record<string, string>,
+    body: unknown,
+    schema: S
+  ): Promise<Outcome<z.infer<S>>> {
+    const url = new URL(this.opts.apiUrl.replace(/\/+$/, '') + path);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    const where = `${method} ${path}`;
+
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.opts.limiter.run(() => this.once(method, url, body));
+      const canRetry = attempt <= this.opts.maxRetries;
+
+      if (result.type === 'network') {
+        if (!canRetry) throw new CustomerlyUnavailableError(`Customerly did not answer ${where}: ${result.reason}`);
+        await this.wait(attempt, undefined, result.reason);
+        continue;
+      }
+
+      const { status, text, retryAfter } = result;
+      const json = safeJson(text);
+      const apiError = errorBodySchema.safeParse(json);
+      const message = apiError.success ? apiError.data.error.message : undefined;
+
+      if (message && AUTH_MESSAGES.some((re) => re.test(message))) throw new CustomerlyAuthError(message);
+      if (message && NOT_FOUND_MESSAGE.test(message)) return { ok: false, notFound: true };
+
+      if (status === 429 || status >= 500) {
+        const reason = `HTTP ${status}${message ? ` (${message})` : ''}`;
+        const retryAfterMs = parseRetryAfter(retryAfter);
+        if (!canRetry) throw new CustomerlyUnavailableError(`Customerly kept failing ${where}: ${reason}`, retryAfterMs);
+        await this.wait(attempt, retryAfterMs, reason, status);
+        continue;
+      }
+      if (status === 404) return { ok: false, notFound: true };
+      if (status >= 400) {
+        throw new CustomerlyResponseError(`Customerly refused ${where}: HTTP ${status}${message ? ` (${message})` : ''}`, status);
+      }
+      const parsed = schema.safeParse(json);
+      if (!parsed.success) {
+        throw new CustomerlyResponseError(`Customerly answered ${where} in an unexpected shape: ${parsed.error.issues[0]?.message ?? ''}`, status);
+      }
+      return { ok: true, value: parsed.data };
+    }
+  }
+
+  private async wait(attempt: number, retryAfterMs: number | undefined, reason: string, status?: number) {
+    const delayMs = Math.min(this.opts.maxBackoffMs, retryAfterMs ?? backoffDelay(attempt, this.opts.maxBackoffMs));
+    this.opts.onRetry?.({ attempt, status, delayMs, reason });
+    await this.sleep(delayMs);
+  }
+
+  private async once(
+    method: string,
+    url: URL,
+    body: unknown
+  ): Promise<{ type: 'http'; status: number; text: string; retryAfter: string | null } | { type: 'network'; reason: string }> {
+    this.requestCount++;
+    try {
+      const res = await fetch(url, {
+        method,
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          Authentication: `AccessToken: ${this.opts.token}`,
+          Authorization: `Bearer ${this.opts.token}`,
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.opts.timeoutMs),
+      });
+      const text = await res.text();
+      return { type: 'http', status: res.status, text, retryAfter: res.headers.get('retry-after') };
+    } catch (e) {
+      const err = e as Error;
+      const reason = err.name === 'TimeoutError' || err.name === 'AbortError' ? `timed out after ${this.opts.timeoutMs} ms` : err.message;
+      return { type: 'network', reason };
+    }
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,149 @@
+import type { FieldMappingRow } from '../config/schema';
+
+/** Targets that are not user attributes: the username and password given to a new user. */
+export const LOGIN_TARGET = 'user_login';
+export const PASSWORD_TARGET = 'user_pass';
+
+/** User attributes a contact may never write. */
+export const PROTECTED_ATTRIBUTES = new Set([
+  'id',
+  'documentId',
+  'password',
+  'role',
+  'provider',
+  'confirmed',
+  'blocked',
+  'resetPasswordToken',
+  'confirmationToken',
+  'createdAt',
+  'updatedAt',
+  'publishedAt',
+  'createdBy',
+  'updatedBy',
+  'locale',
+  'localizations',
+  'customerlyContactId',
+  'customerlyUserId',
+]);
+
+/** The parts of a contact the mapping reads from: top-level fields and `attributes.*`. */
+export interface MappableContact {
+  email: string;
+  name?: string;
+  userId?: string;
+  crmheroUserId?: string;
+  attributes?: Record<string, unknown>;
+  fields: Record<string, unknown>;
+}
+
+export interface MappingResult {
+  /** Values for user attributes. */
+  data: Record<string, unknown>;
+  login?: string;
+  /** A password given by the contact; a secret. */
+  password?: string;
+  /** Rows that were not applied, with why (no values: they could be secrets). */
+  skipped: Array<{ from: string; to: string; reason: string }>;
+}
+
+type UserAttributes = Record<string, { type: string; [k: string]: unknown }>;
+
+/** Why a mapping row may not be used with this user schema; undefined when it may. */
+export function mappingRowProblem(row: FieldMappingRow, userAttributes: UserAttributes, tagsField: string): string | undefined {
+  if (row.to === LOGIN_TARGET || row.to === PASSWORD_TARGET) return undefined;
+  if (PROTECTED_ATTRIBUTES.has(row.to) || row.to === tagsField) return `"${row.to}" is protected and is never written from Customerly`;
+  const attr = userAttributes[row.to];
+  if (!attr) return `the user has no attribute "${row.to}"`;
+  if (attr.type === 'relation' || attr.type === 'component' || attr.type === 'dynamiczone' || attr.type === 'media') {
+    return `"${row.to}" is a ${attr.type}, which the mapping cannot write`;
+  }
+  return undefined;
+}
+
+export function readContactField(contact: MappableContact, from: string): unknown {
+  if (from.startsWith('attributes.')) return contact.attributes?.[from.slice('attributes.'.length)];
+  switch (from) {
+    case 'email':
+      return contact.email;
+    case 'name':
+      return contact.name;
+    case 'user_id':
+      return contact.userId;
+    case 'crmhero_user_id':
+      return contact.crmheroUserId;
+    default:
+      return from in contact.fields ? contact.fields[from] : contact.attributes?.[from];
+  }
+}
+
+const isEmpty = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+
+type Converted = { ok: true; value: unknown } | { ok: false; reason: string };
+
+/** Converts a Customerly value to the mapping's type. Dates arrive as unix seconds (or ISO strings). */
+export function convertValue(value: unknown, type: FieldMappingRow['type'], targetType?: string): Converted {
+  switch (type) {
+    case 'string':
+      if (typeof value === 'string') return { ok: true, value };
+      if (typeof value === 'number' || typeof value === 'boolean') return { ok: true, value: String(value) };
+      return { ok: false, reason: 'not a text value' };
+    case 'number': {
+      const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim()) : NaN;
+      return Number.isFinite(n) ? { ok: true, value: n } : { ok: false, reason: 'not a number' };
+    }
+    case 'boolean': {
+      if (typeof value === 'boolean') return { ok: true, value };
+      const s = String(value).trim().toLowerCase();
+      if (['true', '1', 'yes'].includes(s)) return { ok: true, value: true };
+      if (['false', '0', 'no'].includes(s)) return { ok: true, value: false };
+      return { ok: false, reason: 'not true/false or 1/0' };
+    }
+    case 'date': {
+      let ms: number;
+      if (typeof value === 'number') ms = value * 1000;
+      else if (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim())) ms = Number(value) * 1000;
+      else if (typeof value === 'string') ms = Date.parse(value);
+      else return { ok: false, reason: 'not a date' };
+      if (!Number.isFinite(ms)) return { ok: false, reason: 'not a date' };
+      const iso = new Date(ms).toISOString();
+      return { ok: true, value: targetType === 'date' ? iso.slice(0, 10) : iso };
+    }
+    case 'json':
+      return { ok: true, value };
+  }
+}
+
+/** Applies the mapping to a contact. Protected or unknown targets and bad values are skipped and reported. */
+export function applyMapping(
+  contact: MappableContact,
+  mapping: FieldMappingRow[],
+  userAttributes: UserAttributes,
+  tagsField: string
+): MappingResult {
+  const result: MappingResult = { data: {}, skipped: [] };
+  for (const row of mapping) {
+    const problem = mappingRowProblem(row, userAttributes, tagsField);
+    if (problem) {
+      result.skipped.push({ from: row.from, to: row.to, reason: problem });
+      continue;
+    }
+    const raw = readContactField(contact, row.from);
+    if (isEmpty(raw)) {
+      if (row.writeEmpty && row.to !== LOGIN_TARGET && row.to !== PASSWORD_TARGET) result.data[row.to] = null;
+      continue;
+    }
+    const isLogin = row.to === LOGIN_TARGET || row.to === PASSWORD_TARGET;
+    const converted = convertValue(raw, isLogin ? 'string' : row.type, userAttributes[row.to]?.type);
+    if (!converted.ok) {
+      result.skipped.push({ from: row.from, to: row.to, reason: converted.reason });
+      continue;
+    }
+    if (row.to === LOGIN_TARGET) result.login = String(converted.value).trim();
+    else if (row.to === PASSWORD_TARGET) result.password = String(converted.value);
+    else result.data[row.to] = converted.value;
+  }
+  return result;
+}
+
+/** Whether the mapping needs more of the contact than its email (so the API may have to be asked). */
+export const mappingReadsContact = (mapping: FieldMappingRow[]) => mapping.some((r) => r.from !== 'email');
