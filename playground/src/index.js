@@ -1,4 +1,24 @@
+/**
+ * The playground's own code. It gives the users-permissions user a few profile fields, as a real app would,
+ * so that the Customerly field mapping has something to write to.
+ */
+const PROFILE_ATTRIBUTES = {
+  firstName: { type: 'string' },
+  plan: { type: 'string' },
+  seats: { type: 'integer' },
+  vip: { type: 'boolean' },
+  trialEndsAt: { type: 'datetime' },
+  birthday: { type: 'date' },
+  profile: { type: 'json' },
+};
+
 module.exports = {
-  register() {},
+  register({ strapi }) {
+    const user = strapi.contentType('plugin::users-permissions.user');
+    for (const [name, attribute] of Object.entries(PROFILE_ATTRIBUTES)) {
+      user.attributes[name] = attribute;
+      if (user.__schema__ && user.__schema__.attributes) user.__schema__.attributes[name] = attribute;
+    }
+  },
   bootstrap() {},
 };
