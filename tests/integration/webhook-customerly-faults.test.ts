@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { startFakeCustomerly, userWebhook, type FakeCustomerly } from '../fake-customerly';
+import { startStrapi, type TestStrapi } from '../helpers/strapi';
+import { DELIVERY_UID, oneUser, tagNames, usersByEmail } from '../helpers/fixtures';
+
+describe('Customerly outages, rate limits and a bad token (real Strapi, fake Customerly)', () => {
+  let app: TestStrapi;
+  let fake: FakeCustomerly;
+
+  before(async () => {
+    fake = await startFakeCustomerly();
+    app = await startStrapi({
+      apiUrl: fake.url,
+      apiToken: fake.token,
+      pluginConfig: {
+        returnPassword: { enabled: true, attribute: 'wp_password' },
+        customerly: { timeoutMs: 300, maxRetries: 3, maxBackoffMs: 1500, concurrency: 4 },
+      },
+    });
+  });
+  after(async () => {
+    await app?.stop();
+    await fake?.close();
+  });
+  beforeEach(() => fake.clearFaults());
+
+  const delivery = (eventId: string) => app.strapi.db.query(DELIVERY_UID).findOne({ where: { eventId } });
+
+  it('a Customerly outage (HTTP 500) is retried until it recovers', async () => {
+    fake.addUser({ email: 'outage@example.com', attributes: {} });
+    await app.webhook({ action: 'add' }, userWebhook({ email: 'outage@example.com', tags: ['before'] }));
+    fake.options.includeTagsInContacts = true;
+    fake.addUser({ email: 'outage@example.com', tags: ['after'] });
+    fake.fault({ kind: 'status', status: 500, times: 2, path: '/users', method: 'GET' });
+    const before = fake.requestsTo('GET', '/users').length;
+    try {
+      const res = await app.webhook({ action: 'update_tags' }, userWebhook({ email: 'outage@example.com' }));
+      assert.equal(res.status, 200, JSON.stringify(res.json));
+      assert.equal(fake.requestsTo('GET', '/users').length - before, 3, 'two failures, then the success');
+      assert.ok(tagNames(await oneUser(app.strapi, 'outage@example.com')).includes('after'));
+    } finally {
+      fake.options.includeTagsInContacts = false;
+    }
+  });
+
+  it('a 429 is retried after its Retry-After', async () => {
+    fake.addUser({ email: 'limited@example.com' });
+    await app.webhook({ action: 'add' }, userWebhook({ email: 'limited@example.com', tags: [] }));
+    fake.fault({ kind: 'rateLimit', retryAfter: 1, times: 1, path: '/users', method: 'GET' });
+    const t0 = Date.now();
+    const res = await app.webhook({ action: 'update_tags' }, userWebhook({ email: 'limited@example.com' }));
+    const elapsed = Date.now() - t0;
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    assert.ok(elapsed >= 950, `waited for Retry-After (1 s), took ${elapsed} ms`);
+    const gets = fake.requestsTo('GET', '/users').filter((r) => r.query.email === 'limited@example.com');
+    assert.equal(gets.length, 2);
+  });
+
+  it('an outage that outlasts the retries answers 502, records the failure, and changes no user', async () => {
+    await app.webhook({ action: 'add' }, userWebhook({ email: 'down@example.com', tags: ['kept'] }));
+    fake.fault({ kind: 'status', status: 503, path: '/users' });
+    const res = await app.webhook({ action: 'update_tags' }, userWebhook({ email: 'down@example.com' }));
+    assert.equal(res.status, 502);
+    assert.equal(res.json.error.code, 'customerly_unavailable');
+    const d = await delivery(res.json.eventId);
+    assert.equal(d.status, 'failed');
+    assert.match(d.error, /503/);
+    assert.deepEqual(tagNames(await oneUser(app.strapi, 'down@example.com')), ['kept']);
+  });
+
+  it('a Customerly that hangs times out and is retried, then fails cleanly', async () => {
+    await app.webhook({ action: 'add' }, userWebhook({ email: 'hang@example.com', tags: [] }));
+    fake.fault({ kind: 'hang', path: '/users', method: 'GET' });
+    const before = fake.requestsTo('GET', '/users').length;
+    const res = await app.webhook({ action: 'update_tags' }, userWebhook({ email: 'hang@example.com' }));
+    assert.equal(res.status, 502);
+    assert.match(res.json.error.message, /timed out/);
+    assert.equal(fake.requestsTo('GET', '/users').length - before, 4, 'the first try and 3 retries');
+  });
+
+  it('a failed password return is recorded on the delivery and does not undo the user', async () => {
+    fake.fault({ kind: 'status', status: 500, path: '/users', method: 'POST' });
+    const res = await app.webhook({ action: 'add' }, userWebhook({ email: 'noreturn@example.com', tags: [] }));
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    assert.equal(res.json.passwordReturn, 'failed');
+    assert.equal((await usersByEmail(app.strapi, 'noreturn@example.com')).length, 1);
+    const d = await delivery(res.json.eventId);
+    assert.equal(d.status, 'done');
+    assert.match(JSON.stringify(d.result.warnings), /password could not be returned/);
+  });
+});
+
+describe('a wrong Customerly API token (real Strapi, fake Customerly)', () => {
+  let app: TestStrapi;
+  let fake: FakeCustomerly;
+  before(async () => {
+    fake = await startFakeCustomerly();
+    app = await startStrapi({ apiUrl: fake.url, apiToken: 'not-the-token', pluginConfig: { customerly: { maxRetries: 3, maxBackoffMs: 50 } } });
+  });
+  after(async () => {
+    await app?.stop();
+    await fake?.close();
+  });
+
+  it('is a configuration error: answered 503, not retried, recorded on the delivery', async () => {
+    const res = await app.webhook({ action: 'add' }, userWebhook({ email: 'token@example.com' }));
+    assert.equal(res.status, 503);
+    assert.equal(res.json.error.code, 'customerly_auth');
+    assert.match(res.json.error.message, /API token/);
+    assert.equal(fake.requests.length, 1, 'one request, no retry');
+    const d = await app.strapi.db.query(DELIVERY_UID).findOne({ where: { eventId: res.json.eventId } });
+    assert.equal(d.status, 'failed');
+    assert.equal((await usersByEmail(app.strapi, 'token@example.com')).length, 0);
+    assert.ok(!JSON.stringify(res.json).includes('not-the-token'));
+  });
+});
