@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { pluginConfigSchema } from './config/schema';
 import { TAG_UID, USER_UID } from './content-types';
 import { mappingRowProblem } from './services/field-mapping';
+import { registerPermissions } from './permissions-register';
 
 /** Tags are matched ignoring case through `nameKey`, kept in step with `name` however a tag is written. */
 function keepTagKeys(strapi: Core.Strapi) {
@@ -27,4 +28,5 @@ function checkFieldMapping(strapi: Core.Strapi) {
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   keepTagKeys(strapi);
   checkFieldMapping(strapi);
+  return registerPermissions(strapi);
 };

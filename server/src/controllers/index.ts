@@ -1,3 +1,5 @@
 import webhook from './webhook';
+import settings from './settings';
+import deliveries from './deliveries';
 
-export default { webhook };
+export default { webhook, settings, deliveries };

@@ -7,6 +7,7 @@ import tags from './tags';
 import deliveryRecord from './delivery-record';
 import customerlyApi from './customerly-api';
 import welcomeEmail from './welcome-email';
+import deliveries from './deliveries';
 
 export default {
   settings,
@@ -18,4 +19,5 @@ export default {
   'delivery-record': deliveryRecord,
   'customerly-api': customerlyApi,
   'welcome-email': welcomeEmail,
+  deliveries,
 };

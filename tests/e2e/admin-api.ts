@@ -1,0 +1,66 @@
+/**
+ * Admin API helpers shared by the admin integration tests and the browser tests: create admins and roles through
+ * Strapi's own services, log in over HTTP, call the plugin's admin routes with the JWT.
+ */
+import { randomBytes } from 'node:crypto';
+
+export interface AdminSession {
+  email: string;
+  password: string;
+  token: string;
+  call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any; headers: Headers }>;
+}
+
+export const strongPassword = () => `Aa1!${randomBytes(9).toString('base64url')}`;
+
+/** An admin role with exactly these actions (plugin actions have no subject). */
+export async function createRole(strapi: any, name: string, actions: string[]): Promise<{ id: number }> {
+  const role = await strapi.service('admin::role').create({ name, description: `test role ${name}` });
+  if (actions.length) {
+    await strapi.service('admin::role').assignPermissions(
+      role.id,
+      actions.map((action) => ({ action, subject: null, properties: {}, conditions: [] }))
+    );
+  }
+  return role;
+}
+
+/** An active admin user with the given role (the super admin role when none is given). */
+export async function createAdmin(strapi: any, opts: { email?: string; roleId?: number } = {}): Promise<{ email: string; password: string }> {
+  const roleId = opts.roleId ?? (await strapi.service('admin::role').getSuperAdmin()).id;
+  const email = opts.email ?? `admin-${randomBytes(4).toString('hex')}@example.test`;
+  const password = strongPassword();
+  await strapi.service('admin::user').create({ email, firstname: 'Test', lastname: 'Admin', password, isActive: true, roles: [roleId] });
+  return { email, password };
+}
+
+export async function login(baseUrl: string, email: string, password: string): Promise<AdminSession> {
+  const res = await fetch(`${baseUrl}/admin/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  const json: any = await res.json();
+  if (res.status !== 200 || !json?.data?.token) throw new Error(`admin login failed: HTTP ${res.status} ${JSON.stringify(json)}`);
+  const token: string = json.data.token;
+  return {
+    email,
+    password,
+    token,
+    async call(method, path, body) {
+      const r = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await r.text();
+      let parsed: any;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        parsed = { notJson: text };
+      }
+      return { status: r.status, json: parsed, headers: r.headers };
+    },
+  };
+}

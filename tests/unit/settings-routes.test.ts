@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import routes from '../../server/src/routes';
+import { ACTIONS } from '../../server/src/permissions';
+
+/** Every admin route, and the RBAC action it must check. A new route without an entry here fails the test. */
+const EXPECTED: Record<string, string> = {
+  'GET /settings': ACTIONS.settingsRead,
+  'PUT /settings': ACTIONS.settingsUpdate,
+  'POST /settings/access-key': ACTIONS.settingsUpdate,
+  'POST /settings/reveal': ACTIONS.settingsUpdate,
+  'POST /settings/test-connection': ACTIONS.settingsUpdate,
+  'GET /deliveries': ACTIONS.deliveriesRead,
+  'GET /deliveries/:documentId': ACTIONS.deliveriesRead,
+  'POST /deliveries/:documentId/replay': ACTIONS.deliveriesReplay,
+};
+
+type Route = { method: string; path: string; handler: string; config?: { auth?: unknown; policies?: Array<string | { name: string; config?: { actions?: string[] } }> } };
+
+const adminRoutes = (): Route[] =>
+  Object.values(routes as Record<string, { type?: string; routes: Route[] }>)
+    .filter((r) => r.type === 'admin')
+    .flatMap((r) => r.routes);
+
+describe('admin routes and their RBAC actions', () => {
+  it('every admin route checks exactly its expected action with admin::hasPermissions', () => {
+    const seen = new Set<string>();
+    for (const route of adminRoutes()) {
+      const id = `${route.method} ${route.path}`;
+      seen.add(id);
+      assert.ok(id in EXPECTED, `${id} has no expected action in this test: add it (and guard the route)`);
+      assert.notEqual(route.config?.auth, false, `${id} must not turn authentication off`);
+      const guards = (route.config?.policies ?? []).filter((p): p is { name: string; config?: { actions?: string[] } } => typeof p === 'object' && p.name === 'admin::hasPermissions');
+      assert.equal(guards.length, 1, `${id} needs one admin::hasPermissions policy`);
+      assert.deepEqual(guards[0]!.config?.actions, [EXPECTED[id]], `${id} checks ${EXPECTED[id]}`);
+    }
+    for (const id of Object.keys(EXPECTED)) assert.ok(seen.has(id), `${id} is expected but not routed`);
+  });
+
+  it('the actions are the plugin ids the admin panel uses', () => {
+    for (const action of Object.values(ACTIONS)) assert.match(action, /^plugin::customerly\.(settings|deliveries)\.[a-z]+$/);
+  });
+
+  it('the content-API routes are the public webhook only', () => {
+    const contentApi = (routes as any)['content-api'].routes as Route[];
+    assert.deepEqual(contentApi.map((r) => `${r.method} ${r.path}`), ['POST /webhook']);
+  });
+});
