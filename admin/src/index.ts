@@ -1,9 +1,28 @@
-import { PLUGIN_ID } from '../../server/src/permissions';
-import { prefixTranslations } from './utils/translations';
+import { ACTIONS, PLUGIN_ID } from '../../server/src/permissions';
+import { PluginIcon } from './components/PluginIcon';
+import { getTranslation, prefixTranslations } from './utils/translations';
 
 export default {
   register(app: any) {
     app.registerPlugin({ id: PLUGIN_ID, name: 'Customerly' });
+
+    // Customerly → Deliveries, in the main menu.
+    app.addMenuLink({
+      to: `plugins/${PLUGIN_ID}`,
+      icon: PluginIcon,
+      intlLabel: { id: getTranslation('plugin.name'), defaultMessage: 'Customerly' },
+      permissions: [{ action: ACTIONS.deliveriesRead, subject: null }],
+      Component: () => import('./pages/Deliveries'),
+    });
+
+    // Settings → Customerly.
+    app.addSettingsLink('global', {
+      id: PLUGIN_ID,
+      to: PLUGIN_ID,
+      intlLabel: { id: getTranslation('settings.title'), defaultMessage: 'Customerly' },
+      permissions: [{ action: ACTIONS.settingsRead, subject: null }],
+      Component: () => import('./pages/Settings'),
+    });
   },
   async registerTrads({ locales }: { locales: string[] }) {
     return Promise.all(

@@ -1,0 +1,3 @@
+import { Webhooks } from '@strapi/icons';
+
+export const PluginIcon = () => <Webhooks />;
