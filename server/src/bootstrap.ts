@@ -25,8 +25,10 @@ function checkFieldMapping(strapi: Core.Strapi) {
   });
 }
 
-export default ({ strapi }: { strapi: Core.Strapi }) => {
+export default async ({ strapi }: { strapi: Core.Strapi }) => {
   keepTagKeys(strapi);
   checkFieldMapping(strapi);
-  return registerPermissions(strapi);
+  await registerPermissions(strapi);
+  // Each Strapi process runs a delivery worker (unless queue.enabled is false).
+  strapi.plugin('customerly').service('worker').start();
 };

@@ -1,3 +1,6 @@
 import type { Core } from '@strapi/strapi';
 
-export default (_: { strapi: Core.Strapi }) => {};
+/** On shutdown the worker stops claiming and finishes the deliveries in hand, so no claim is left behind. */
+export default async ({ strapi }: { strapi: Core.Strapi }) => {
+  await strapi.plugin('customerly').service('worker').stop();
+};

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { pluginConfigSchema } from './config/schema';
 import { TAG_UID, USER_UID } from './content-types';
 
 export const INTAKE_MIDDLEWARE = 'plugin::customerly.webhook-intake';
@@ -52,6 +53,9 @@ export function extendUserSchema(strapi: Core.Strapi, tagsField: string): void {
 }
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
+  // The config was validated when it was loaded; store it with every default filled in, so the rest of the
+  // plugin reads complete values.
+  strapi.config.set('plugin::customerly', pluginConfigSchema.parse(strapi.config.get('plugin::customerly')));
   installIntakeMiddleware(strapi);
   extendUserSchema(strapi, strapi.plugin('customerly').config('userTagsField') ?? 'tags');
 };

@@ -4,6 +4,16 @@ import { startFakeCustomerly, userWebhook, type FakeCustomerly } from '../fake-c
 import { startStrapi, type TestStrapi } from '../helpers/strapi';
 import { DELIVERY_UID, oneUser, tagNames, usersByEmail } from '../helpers/fixtures';
 
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 describe('Customerly outages, rate limits and a bad token (real Strapi, fake Customerly)', () => {
   let app: TestStrapi;
   let fake: FakeCustomerly;
@@ -16,6 +26,7 @@ describe('Customerly outages, rate limits and a bad token (real Strapi, fake Cus
       pluginConfig: {
         returnPassword: { enabled: true, attribute: 'wp_password' },
         customerly: { timeoutMs: 300, maxRetries: 3, maxBackoffMs: 1500, concurrency: 4 },
+        queue: { pollMs: 100, retryBaseMs: 300, retryMaxMs: 600, maxAttempts: 3 },
       },
     });
   });
@@ -57,25 +68,53 @@ describe('Customerly outages, rate limits and a bad token (real Strapi, fake Cus
     assert.equal(gets.length, 2);
   });
 
-  it('an outage that outlasts the retries answers 502, records the failure, and changes no user', async () => {
+  it('an outage that outlasts the client retries answers 202, stays queued, and completes when Customerly is back', async () => {
     await app.webhook({ action: 'add' }, userWebhook({ email: 'down@example.com', tags: ['kept'] }));
     fake.fault({ kind: 'status', status: 503, path: '/users' });
     const res = await app.webhook({ action: 'update_tags' }, userWebhook({ email: 'down@example.com' }));
-    assert.equal(res.status, 502);
-    assert.equal(res.json.error.code, 'customerly_unavailable');
+    assert.equal(res.status, 202, JSON.stringify(res.json));
+    assert.equal(res.json.queued, true);
+    assert.match(res.json.retry.reason, /503/);
     const d = await delivery(res.json.eventId);
-    assert.equal(d.status, 'failed');
+    assert.equal(d.status, 'queued');
     assert.match(d.error, /503/);
-    assert.deepEqual(tagNames(await oneUser(app.strapi, 'down@example.com')), ['kept']);
+    assert.deepEqual(tagNames(await oneUser(app.strapi, 'down@example.com')), ['kept'], 'nothing changed yet');
+
+    fake.clearFaults();
+    fake.options.includeTagsInContacts = true;
+    fake.addUser({ email: 'down@example.com', tags: ['back'] });
+    try {
+      const done = await waitFor(async () => {
+        const row = await delivery(res.json.eventId);
+        return row.status === 'done' ? row : undefined;
+      });
+      assert.equal(done.attempts, 2);
+      assert.deepEqual(tagNames(await oneUser(app.strapi, 'down@example.com')), ['back']);
+    } finally {
+      fake.options.includeTagsInContacts = false;
+    }
   });
 
-  it('a Customerly that hangs times out and is retried, then fails cleanly', async () => {
+  it('a delivery that keeps failing ends failed after maxAttempts, with every attempt in its history', async () => {
+    await app.webhook({ action: 'add' }, userWebhook({ email: 'never@example.com', tags: [] }));
+    fake.fault({ kind: 'status', status: 500, path: '/users', method: 'GET' });
+    const res = await app.webhook({ action: 'update_tags' }, userWebhook({ email: 'never@example.com' }));
+    assert.equal(res.status, 202);
+    const failed = await waitFor(async () => {
+      const row = await delivery(res.json.eventId);
+      return row.status === 'failed' ? row : undefined;
+    });
+    assert.equal(failed.attempts, 3);
+    assert.deepEqual(failed.history.map((h: any) => h.status), ['queued', 'queued', 'failed']);
+  });
+
+  it('a Customerly that hangs times out and is retried, then the delivery waits in the queue', async () => {
     await app.webhook({ action: 'add' }, userWebhook({ email: 'hang@example.com', tags: [] }));
     fake.fault({ kind: 'hang', path: '/users', method: 'GET' });
     const before = fake.requestsTo('GET', '/users').length;
     const res = await app.webhook({ action: 'update_tags' }, userWebhook({ email: 'hang@example.com' }));
-    assert.equal(res.status, 502);
-    assert.match(res.json.error.message, /timed out/);
+    assert.equal(res.status, 202);
+    assert.match(res.json.retry.reason, /timed out/);
     assert.equal(fake.requestsTo('GET', '/users').length - before, 4, 'the first try and 3 retries');
   });
 

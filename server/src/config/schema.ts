@@ -62,6 +62,40 @@ export const pluginConfigSchema = z
       })
       .strict()
       .default({ timeoutMs: 10_000, maxRetries: 4, concurrency: 4, maxBackoffMs: 30_000 }),
+    /** The durable delivery queue and the workers every Strapi process runs. */
+    queue: z
+      .object({
+        /** Run workers in this process (turn off on nodes that should only receive). */
+        enabled: z.boolean().default(true),
+        /** Deliveries processed at once by this process's worker. */
+        concurrency: z.number().int().min(1).max(64).default(2),
+        /** How often an idle worker looks for due deliveries, in ms. */
+        pollMs: z.number().int().min(10).max(60_000).default(1000),
+        /** How long a claim holds before another process may take it over, in ms. */
+        leaseMs: z.number().int().min(1000).max(3_600_000).default(300_000),
+        /** Attempts before a delivery is marked failed. */
+        maxAttempts: z.number().int().min(1).max(100).default(8),
+        /** First retry delay, doubled each attempt (with jitter), in ms. */
+        retryBaseMs: z.number().int().min(10).max(3_600_000).default(5_000),
+        retryMaxMs: z.number().int().min(10).max(86_400_000).default(3_600_000),
+        /** Synchronous mode: how long a request waits for its turn before it answers 202, in ms. */
+        syncWaitMs: z.number().int().min(0).max(60_000).default(10_000),
+        /** Finished deliveries are pruned after this many days. */
+        retentionDays: z.number().min(0.0001).max(3650).default(30),
+      })
+      .strict()
+      .default({ enabled: true, concurrency: 2, pollMs: 1000, leaseMs: 300_000, maxAttempts: 8, retryBaseMs: 5_000, retryMaxMs: 3_600_000, syncWaitMs: 10_000, retentionDays: 30 }),
+    /** Per-IP rate limit of the webhook route: a token bucket. */
+    rateLimit: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Requests one IP may send at once. */
+        burst: z.number().int().min(1).max(1_000_000).default(1000),
+        /** Requests per second one IP may keep sending. */
+        perSecond: z.number().min(0.01).max(1_000_000).default(100),
+      })
+      .strict()
+      .default({ enabled: true, burst: 1000, perSecond: 100 }),
   })
   .strict();
 

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { DELIVERY_UID } from '../content-types';
+import { SecretBox, keyMaterial } from '../utils/encryption';
 
-export type DeliveryStatus = 'received' | 'processing' | 'done' | 'skipped' | 'failed';
+export type DeliveryStatus = 'queued' | 'processing' | 'done' | 'skipped' | 'failed';
+export const FINAL_STATUSES: DeliveryStatus[] = ['done', 'skipped', 'failed'];
 
 export interface NewDelivery {
   action: string;
@@ -12,6 +14,10 @@ export interface NewDelivery {
   contactKey?: string;
   /** The payload with secrets redacted. */
   payload: unknown;
+  /** Secret values the processing needs (a password given by the contact), stored encrypted until it ends. */
+  secrets?: Record<string, string>;
+  /** When a worker may take it (ms since epoch). */
+  nextAttemptAt: number;
 }
 
 export interface StoredDelivery {
@@ -21,7 +27,9 @@ export interface StoredDelivery {
   action: string;
   params: Record<string, unknown> | null;
   email: string | null;
+  contactKey: string | null;
   payload: unknown;
+  sealed?: string | null;
   status: DeliveryStatus;
   attempts: number;
   history: Array<Record<string, unknown>> | null;
@@ -32,51 +40,77 @@ export interface DeliveryOutcome {
   result?: Record<string, unknown>;
   error?: string;
   userId?: number;
+  /** For a retry (status queued): when it is due again. */
+  nextAttemptAt?: number;
 }
 
 /** Stores each delivery before it is processed, and records every attempt's outcome on it. */
-export default ({ strapi }: { strapi: Core.Strapi }) => ({
-  async create(input: NewDelivery): Promise<StoredDelivery> {
-    const created = await strapi.documents(DELIVERY_UID as any).create({
-      data: {
-        eventId: randomUUID(),
-        receivedAt: new Date(),
-        status: 'processing',
-        attempts: 1,
-        history: [],
-        ...input,
-      } as any,
-    });
-    return created as unknown as StoredDelivery;
-  },
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  let box: SecretBox | undefined;
+  const secretBox = () => (box ??= new SecretBox(keyMaterial((p) => strapi.config.get(p)).material));
 
-  async findByDocumentId(documentId: string): Promise<StoredDelivery | null> {
-    return strapi.db.query(DELIVERY_UID as any).findOne({ where: { documentId } });
-  },
+  return {
+    async create(input: NewDelivery): Promise<StoredDelivery> {
+      const { secrets, ...data } = input;
+      const created = await strapi.documents(DELIVERY_UID as any).create({
+        data: {
+          eventId: randomUUID(),
+          receivedAt: new Date(),
+          status: 'queued',
+          attempts: 0,
+          history: [],
+          sealed: secrets && Object.keys(secrets).length ? secretBox().encrypt(JSON.stringify(secrets)) : null,
+          ...data,
+        } as any,
+      });
+      return created as unknown as StoredDelivery;
+    },
 
-  /** Starts another attempt of a stored delivery (a replay). */
-  async startAttempt(delivery: StoredDelivery): Promise<StoredDelivery> {
-    const attempts = (delivery.attempts ?? 0) + 1;
-    await strapi.db.query(DELIVERY_UID as any).update({ where: { id: delivery.id }, data: { status: 'processing', attempts } });
-    return { ...delivery, attempts, status: 'processing' };
-  },
+    async findById(id: number): Promise<StoredDelivery | null> {
+      return strapi.db.query(DELIVERY_UID as any).findOne({ where: { id } });
+    },
 
-  async finish(delivery: StoredDelivery, outcome: DeliveryOutcome): Promise<void> {
-    const now = new Date();
-    const history = [
-      ...(delivery.history ?? []),
-      { attempt: delivery.attempts, at: now.toISOString(), status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) },
-    ];
-    await strapi.db.query(DELIVERY_UID as any).update({
-      where: { id: delivery.id },
-      data: {
-        status: outcome.status,
-        result: outcome.result ?? null,
-        error: outcome.error ?? null,
-        processedAt: now,
-        history,
-        ...(outcome.userId ? { user: outcome.userId } : {}),
-      },
-    });
-  },
-});
+    async findByDocumentId(documentId: string): Promise<StoredDelivery | null> {
+      return strapi.db.query(DELIVERY_UID as any).findOne({ where: { documentId } });
+    },
+
+    /** The secret values sealed on a delivery ({} when none, or when they cannot be opened). */
+    unseal(delivery: StoredDelivery): Record<string, string> {
+      if (!delivery.sealed) return {};
+      const plain = secretBox().decrypt(delivery.sealed);
+      return plain ? (JSON.parse(plain) as Record<string, string>) : {};
+    },
+
+    /** Puts a finished delivery back in the queue for a replay. */
+    async requeue(delivery: StoredDelivery): Promise<void> {
+      await strapi.db
+        .query(DELIVERY_UID as any)
+        .update({ where: { id: delivery.id }, data: { status: 'queued', nextAttemptAt: Date.now(), lockedBy: null, lockedUntil: null } });
+    },
+
+    /** Records an attempt's outcome and ends the claim. A final outcome also drops the sealed secrets. */
+    async finish(delivery: StoredDelivery, outcome: DeliveryOutcome): Promise<void> {
+      const now = new Date();
+      const history = [
+        ...(delivery.history ?? []),
+        { attempt: delivery.attempts, at: now.toISOString(), status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) },
+      ];
+      const final = FINAL_STATUSES.includes(outcome.status);
+      await strapi.db.query(DELIVERY_UID as any).update({
+        where: { id: delivery.id },
+        data: {
+          status: outcome.status,
+          result: outcome.result ?? null,
+          error: outcome.error ?? null,
+          processedAt: now,
+          history,
+          lockedBy: null,
+          lockedUntil: null,
+          ...(final ? { sealed: null } : {}),
+          ...(outcome.nextAttemptAt ? { nextAttemptAt: outcome.nextAttemptAt } : {}),
+          ...(outcome.userId ? { user: outcome.userId } : {}),
+        },
+      });
+    },
+  };
+};

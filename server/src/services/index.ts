@@ -8,6 +8,9 @@ import deliveryRecord from './delivery-record';
 import customerlyApi from './customerly-api';
 import welcomeEmail from './welcome-email';
 import deliveries from './deliveries';
+import queue from './queue';
+import runner from './runner';
+import worker from './worker';
 
 export default {
   settings,
@@ -20,4 +23,7 @@ export default {
   'customerly-api': customerlyApi,
   'welcome-email': welcomeEmail,
   deliveries,
+  queue,
+  runner,
+  worker,
 };

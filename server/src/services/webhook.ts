@@ -1,31 +1,29 @@
 import type { Core } from '@strapi/strapi';
 import type { PluginConfig } from '../config/schema';
-import { CustomerlyAuthError, CustomerlyUnavailableError, isCustomerlyError } from '../customerly';
 import { parseJsonBody } from '../webhook/body';
 import { extractContact, type ContactInput } from '../webhook/contact';
 import type { WebhookIntake } from '../webhook/intake-state';
 import { parseParams, splitQuery, type WebhookParams } from '../webhook/params';
 import { KeyedMutex } from '../utils/keyed-mutex';
-import { redactValue } from '../utils/redact';
+import { redactValue, REDACTED } from '../utils/redact';
 import { secureEqual } from '../utils/secure-compare';
 import { WebhookError, isWebhookError } from '../utils/webhook-error';
 import type { StoredDelivery } from './delivery-record';
+import type { QueueRow } from './queue';
 import { requestedRole } from './roles';
-import type { SyncAction, SyncOutcome } from './sync';
+import type { WebhookAnswer } from './runner';
+
+export type { WebhookAnswer } from './runner';
 
 export const ACCESS_KEY_HEADER = 'x-customerly-access-key';
-
-export interface WebhookAnswer {
-  status: number;
-  body: Record<string, unknown>;
-  headers?: Record<string, string>;
-}
 
 const errorAnswer = (e: WebhookError): WebhookAnswer => ({
   status: e.status,
   headers: e.headers,
   body: { ok: false, error: { status: e.status, code: e.code, message: e.message } },
 });
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Checks the access key: 503 when none is configured, 401 when it is missing or wrong. */
 export function checkAccessKey(configured: string, given: string | undefined): void {
@@ -48,49 +46,42 @@ export function checkAccessKey(configured: string, given: string | undefined): v
   }
 }
 
-/** The key that serialises deliveries for one contact. */
-export const contactKeyOf = (c: ContactInput) => (c.crmheroUserId ? `cid:${c.crmheroUserId}` : `email:${c.email}`);
+/** The key that serialises deliveries for one contact: its email (always known, lower-cased). */
+export const contactKeyOf = (c: Pick<ContactInput, 'email'>) => c.email;
 
-/** Turns a failure while processing into the answer and the error recorded on the delivery. */
-function failureAnswer(e: unknown, eventId: string): { answer: WebhookAnswer; error: string } {
-  const base = (status: number, code: string, message: string) => ({
-    answer: { status, body: { ok: false, eventId, error: { status, code, message } } },
-    error: message,
-  });
-  if (isWebhookError(e)) {
-    const { answer } = base(e.status, e.code, e.message);
-    return { answer: { ...answer, headers: e.headers }, error: e.message };
-  }
-  if (e instanceof CustomerlyAuthError) return base(503, 'customerly_auth', e.message);
-  if (e instanceof CustomerlyUnavailableError) {
-    return base(502, 'customerly_unavailable', `${e.message}. The delivery is recorded and can be replayed from the delivery log.`);
-  }
-  if (isCustomerlyError(e)) return base(502, 'customerly_error', `${e.message}.`);
-  return base(500, 'internal_error', `Processing failed unexpectedly (${(e as Error)?.message ?? String(e)}): the delivery is recorded and can be replayed.`);
-}
-
-/** The webhook's whole pipeline, from the raw request to the answer. */
+/**
+ * The webhook's pipeline. Every accepted delivery is stored first (queued), then either answered 202 at once
+ * (queued mode, or `async=true`) or processed before answering (synchronous mode) as soon as it is its contact's
+ * turn. A transient failure leaves it queued for a retry and answers 202. Nothing answered 2xx is lost: it is in
+ * the database before the answer, and the workers of any Strapi process finish it.
+ */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const perContact = new KeyedMutex();
   const svc = (name: string) => strapi.plugin('customerly').service(name);
 
-  /** Runs a stored delivery (first attempt or replay) and records its outcome. */
-  async function process(delivery: StoredDelivery, params: WebhookParams, contact: ContactInput, settings: PluginConfig): Promise<WebhookAnswer> {
-    try {
-      const outcome: SyncOutcome = await perContact.run(contactKeyOf(contact), () =>
-        svc('sync').run({ action: params.action as SyncAction, params, contact, eventId: delivery.eventId }, settings)
-      );
-      const stored = redactValue(outcome.body, outcome.secrets) as Record<string, unknown>;
-      await svc('delivery-record').finish(delivery, { status: outcome.status, result: stored, userId: outcome.userId });
-      return { status: 200, body: stored };
-    } catch (e) {
-      const { answer, error } = failureAnswer(e, delivery.eventId);
-      if (answer.status >= 500) strapi.log.error(`[customerly] delivery ${delivery.eventId} failed: ${error}`);
-      await svc('delivery-record')
-        .finish(delivery, { status: 'failed', error })
-        .catch((err: Error) => strapi.log.error(`[customerly] could not record the failure of ${delivery.eventId}: ${err.message}`));
-      return answer;
-    }
+  const queuedAnswer = (delivery: StoredDelivery, why: string): WebhookAnswer => ({
+    status: 202,
+    body: { ok: true, queued: true, action: delivery.action, eventId: delivery.eventId, reason: why },
+  });
+
+  /**
+   * Synchronous mode: claims the delivery as soon as it is its contact's turn and runs it. Requests of one
+   * contact in this process queue up in arrival order; waiting on another process is bounded by syncWaitMs.
+   */
+  async function runNow(delivery: StoredDelivery, settings: PluginConfig): Promise<WebhookAnswer> {
+    const row: QueueRow = { id: delivery.id, contactKey: delivery.contactKey, attempts: delivery.attempts };
+    return perContact.run(delivery.contactKey ?? `id:${delivery.id}`, async () => {
+      const deadline = Date.now() + settings.queue.syncWaitMs;
+      for (let pause = 5; ; pause = Math.min(pause * 2, 200)) {
+        if (await svc('queue').tryClaim(row, settings.queue.leaseMs)) return svc('runner').execute(row);
+        if (Date.now() >= deadline) {
+          await svc('queue').reschedule(delivery.id, Date.now());
+          svc('worker').wake();
+          return queuedAnswer(delivery, 'An earlier delivery for this contact is still being processed: this one is queued after it.');
+        }
+        await sleep(pause);
+      }
+    });
   }
 
   /** Checks what can be checked before anything is stored: the contact and the requested role. */
@@ -124,43 +115,51 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         return errorAnswer(new WebhookError(500, 'internal_error', 'The webhook failed unexpectedly before it was stored: see the Strapi log.'));
       }
 
-      const secretValues = [settings.webhookKey, settings.apiToken].filter(Boolean);
+      const queued = params.async ?? settings.processing === 'queued';
+      const secrets = passwordValues(contact, settings);
+      const secretValues = [settings.webhookKey, settings.apiToken, ...Object.values(secrets)].filter(Boolean);
       const delivery: StoredDelivery = await svc('delivery-record').create({
         action: params.action,
         params: redactValue({ ...params }, secretValues) as Record<string, unknown>,
         email: contact.email,
         contactKey: contactKeyOf(contact),
-        payload: redactValue(body ?? {}, [...secretValues, ...passwordValues(contact, settings)]),
+        payload: redactValue(body ?? {}, secretValues),
+        secrets,
+        // In synchronous mode the request handles it; the workers step in only if this process dies meanwhile.
+        nextAttemptAt: queued ? Date.now() : Date.now() + settings.queue.syncWaitMs + settings.queue.leaseMs,
       });
-      return process(delivery, params, contact, settings);
+      if (queued) {
+        svc('worker').wake();
+        return queuedAnswer(delivery, 'Queued: it will be processed in the background.');
+      }
+      return runNow(delivery, settings);
     },
 
     /** Runs a stored delivery again, recording a new attempt; answers as the webhook would. */
     async replay(documentId: string): Promise<WebhookAnswer> {
       const stored: StoredDelivery | null = await svc('delivery-record').findByDocumentId(documentId);
       if (!stored) return errorAnswer(new WebhookError(404, 'not_found', 'No delivery has this id: pick one from the delivery log.'));
-      let params: WebhookParams;
-      let contact: ContactInput;
-      let settings: PluginConfig;
-      try {
-        settings = await svc('settings').get();
-        params = parseParams(Object.fromEntries(Object.entries(stored.params ?? {}).map(([k, v]) => [k, String(v)])));
-        if (params.action === 'test') return { status: 200, body: { ok: true } };
-        contact = await validate(params, (stored.payload ?? {}) as Record<string, unknown>, settings);
-      } catch (e) {
-        if (isWebhookError(e)) return errorAnswer(e);
-        throw e;
+      if (stored.action === 'test') return { status: 200, body: { ok: true } };
+      if (stored.status === 'processing') {
+        return errorAnswer(new WebhookError(409, 'in_progress', 'This delivery is being processed right now: wait for it to finish.'));
       }
-      const delivery = await svc('delivery-record').startAttempt(stored);
-      return process(delivery, params, contact, settings);
+      const settings: PluginConfig = await svc('settings').get();
+      await svc('delivery-record').requeue(stored);
+      return runNow({ ...stored, status: 'queued' }, settings);
     },
   };
 };
 
-/** Values of the contact that the mapping turns into a password: they are redacted from the stored payload. */
-function passwordValues(contact: ContactInput, settings: PluginConfig): string[] {
-  return settings.fieldMapping
-    .filter((row) => row.to === 'user_pass')
-    .map((row) => (row.from.startsWith('attributes.') ? contact.attributes?.[row.from.slice(11)] : contact.fields[row.from]))
-    .filter((v): v is string => typeof v === 'string' && v.length > 0);
+/**
+ * Values of the contact that the mapping turns into a password. They are redacted from the stored payload and
+ * sealed (encrypted) on the delivery until it is processed, keyed by the mapping's `from`.
+ */
+function passwordValues(contact: ContactInput, settings: PluginConfig): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const row of settings.fieldMapping) {
+    if (row.to !== 'user_pass') continue;
+    const value = row.from.startsWith('attributes.') ? contact.attributes?.[row.from.slice(11)] : contact.fields[row.from];
+    if (typeof value === 'string' && value.length > 0 && value !== REDACTED) out[row.from] = value;
+  }
+  return out;
 }

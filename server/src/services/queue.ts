@@ -1,0 +1,158 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import { CONTACT_LOCK_UID, DELIVERY_UID } from '../content-types';
+
+/**
+ * The durable queue, on the app's own database (SQLite, PostgreSQL or MySQL/MariaDB), shared by every Strapi
+ * process that uses it. No other coordination service is needed:
+ *  - a delivery is claimed with a conditional UPDATE (only one process can move it from queued to processing),
+ *    with a lease, so a claim left by a dead process is taken over when the lease expires;
+ *  - a contact is held by one row in the contact-lock table (a unique key), so deliveries for one contact never
+ *    run at the same time, in any process;
+ *  - a delivery is only claimed when no earlier delivery for its contact is still queued or processing, so each
+ *    contact's deliveries run in arrival order (the delivery id).
+ */
+
+export interface QueueRow {
+  id: number;
+  contactKey: string | null;
+  attempts: number;
+}
+
+const FINAL = ['done', 'skipped', 'failed'];
+
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  /** This process, as it appears in lockedBy. */
+  const processId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+
+  const meta = (uid: string) => strapi.db.metadata.get(uid as any) as any;
+  const col = (uid: string, attribute: string): string => meta(uid).attributes[attribute]?.columnName ?? attribute;
+  const knex = () => strapi.db.connection;
+
+  const D = () => ({
+    table: meta(DELIVERY_UID).tableName as string,
+    id: 'id',
+    status: col(DELIVERY_UID, 'status'),
+    contactKey: col(DELIVERY_UID, 'contactKey'),
+    attempts: col(DELIVERY_UID, 'attempts'),
+    nextAttemptAt: col(DELIVERY_UID, 'nextAttemptAt'),
+    lockedBy: col(DELIVERY_UID, 'lockedBy'),
+    lockedUntil: col(DELIVERY_UID, 'lockedUntil'),
+  });
+  const L = () => ({
+    table: meta(CONTACT_LOCK_UID).tableName as string,
+    contactKey: col(CONTACT_LOCK_UID, 'contactKey'),
+    lockedBy: col(CONTACT_LOCK_UID, 'lockedBy'),
+    lockedUntil: col(CONTACT_LOCK_UID, 'lockedUntil'),
+    documentId: 'document_id',
+  });
+
+  const lockOwner = (deliveryId: number) => `${processId}#${deliveryId}`;
+
+  return {
+    processId,
+
+    /** Holds a contact for one delivery. Takes over a lock whose lease has expired. */
+    async lockContact(contactKey: string, deliveryId: number, leaseMs: number): Promise<boolean> {
+      const l = L();
+      const owner = lockOwner(deliveryId);
+      const now = Date.now();
+      await knex()(l.table)
+        .insert({ [l.contactKey]: contactKey, [l.lockedBy]: owner, [l.lockedUntil]: now + leaseMs, [l.documentId]: `lock-${randomBytes(9).toString('hex')}` })
+        .onConflict(l.contactKey)
+        .ignore();
+      const row = await knex()(l.table).where(l.contactKey, contactKey).first(l.lockedBy, l.lockedUntil);
+      if (row?.[l.lockedBy] === owner) return true;
+      if (row && Number(row[l.lockedUntil]) < now) {
+        const taken = await knex()(l.table)
+          .where(l.contactKey, contactKey)
+          .andWhere(l.lockedUntil, '<', now)
+          .update({ [l.lockedBy]: owner, [l.lockedUntil]: now + leaseMs });
+        return Number(taken) === 1;
+      }
+      return false;
+    },
+
+    async unlockContact(contactKey: string, deliveryId: number): Promise<void> {
+      const l = L();
+      await knex()(l.table).where({ [l.contactKey]: contactKey, [l.lockedBy]: lockOwner(deliveryId) }).delete();
+    },
+
+    /** Whether an earlier delivery of the same contact still waits or runs (then this one must wait its turn). */
+    async hasEarlierPending(row: QueueRow): Promise<boolean> {
+      if (!row.contactKey) return false;
+      const d = D();
+      const earlier = await knex()(d.table)
+        .where(d.contactKey, row.contactKey)
+        .andWhere(d.id, '<', row.id)
+        .whereIn(d.status, ['queued', 'processing'])
+        .first(d.id);
+      return !!earlier;
+    },
+
+    /**
+     * Claims one delivery for this process if it is its turn: no earlier delivery of its contact pending, the
+     * contact free, and the delivery still queued (or its claim expired). Returns false when another process
+     * has it or it must wait.
+     */
+    async tryClaim(row: QueueRow, leaseMs: number): Promise<boolean> {
+      if (await this.hasEarlierPending(row)) return false;
+      if (row.contactKey && !(await this.lockContact(row.contactKey, row.id, leaseMs))) return false;
+      const d = D();
+      const now = Date.now();
+      const claimed = await knex()(d.table)
+        .where(d.id, row.id)
+        .andWhere((q: any) =>
+          q.where(d.status, 'queued').orWhere((q2: any) => q2.where(d.status, 'processing').andWhere(d.lockedUntil, '<', now))
+        )
+        .update({
+          [d.status]: 'processing',
+          [d.lockedBy]: lockOwner(row.id),
+          [d.lockedUntil]: now + leaseMs,
+          [d.attempts]: knex().raw('?? + 1', [d.attempts]),
+        });
+      if (Number(claimed) === 1) return true;
+      if (row.contactKey) await this.unlockContact(row.contactKey, row.id);
+      return false;
+    },
+
+    /** Due deliveries in arrival order, oldest first. */
+    async due(limit: number): Promise<QueueRow[]> {
+      const d = D();
+      const rows = await knex()(d.table)
+        .where(d.status, 'queued')
+        .andWhere(d.nextAttemptAt, '<=', Date.now())
+        .orderBy(d.id, 'asc')
+        .limit(limit)
+        .select(d.id, d.contactKey, d.attempts);
+      return rows.map((r: any) => ({ id: Number(r[d.id]), contactKey: r[d.contactKey], attempts: Number(r[d.attempts]) }));
+    },
+
+    /** Puts back in the queue the deliveries whose claim expired (their process died). */
+    async requeueExpired(): Promise<number> {
+      const d = D();
+      return Number(
+        await knex()(d.table)
+          .where(d.status, 'processing')
+          .andWhere(d.lockedUntil, '<', Date.now())
+          .update({ [d.status]: 'queued', [d.lockedBy]: null, [d.nextAttemptAt]: Date.now() })
+      );
+    },
+
+    /** Makes a queued delivery due at `at` (ms). */
+    async reschedule(id: number, at: number): Promise<void> {
+      const d = D();
+      await knex()(d.table).where(d.id, id).andWhere(d.status, 'queued').update({ [d.nextAttemptAt]: at });
+    },
+
+    /** Deletes finished deliveries received before the retention window. */
+    async prune(retentionDays: number): Promise<number> {
+      const cutoff = new Date(Date.now() - retentionDays * 86_400_000);
+      const { count } = await strapi.db
+        .query(DELIVERY_UID as any)
+        .deleteMany({ where: { status: { $in: FINAL }, receivedAt: { $lt: cutoff } } });
+      return count;
+    },
+  };
+};

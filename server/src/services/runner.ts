@@ -1,0 +1,105 @@
+import type { Core } from '@strapi/strapi';
+import type { PluginConfig } from '../config/schema';
+import { CustomerlyAuthError, CustomerlyUnavailableError, isCustomerlyError } from '../customerly';
+import { extractContact, type ContactInput } from '../webhook/contact';
+import { parseParams, type WebhookParams } from '../webhook/params';
+import { redactValue } from '../utils/redact';
+import { isTransient, retryDelay } from '../utils/transient';
+import { isWebhookError } from '../utils/webhook-error';
+import type { StoredDelivery } from './delivery-record';
+import type { QueueRow } from './queue';
+import type { SyncAction, SyncOutcome } from './sync';
+
+export interface WebhookAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+/** Turns a failure while processing into the answer and the error recorded on the delivery. */
+export function failureAnswer(e: unknown, eventId: string): { answer: WebhookAnswer; error: string } {
+  const base = (status: number, code: string, message: string) => ({
+    answer: { status, body: { ok: false, eventId, error: { status, code, message } } },
+    error: message,
+  });
+  if (isWebhookError(e)) return base(e.status, e.code, e.message);
+  if (e instanceof CustomerlyAuthError) return base(503, 'customerly_auth', e.message);
+  if (e instanceof CustomerlyUnavailableError) {
+    return base(502, 'customerly_unavailable', `${e.message}. The delivery is recorded and can be replayed from the delivery log.`);
+  }
+  if (isCustomerlyError(e)) return base(502, 'customerly_error', `${e.message}.`);
+  return base(500, 'internal_error', `Processing failed unexpectedly (${(e as Error)?.message ?? String(e)}): the delivery is recorded and can be replayed.`);
+}
+
+/** Puts back into the contact the secret values that were sealed instead of stored (see webhook.ts). */
+export function restoreSecrets(contact: ContactInput, secrets: Record<string, string>): ContactInput {
+  if (!Object.keys(secrets).length) return contact;
+  const attributes = { ...(contact.attributes ?? {}) };
+  const fields = { ...contact.fields };
+  for (const [path, value] of Object.entries(secrets)) {
+    if (path.startsWith('attributes.')) attributes[path.slice('attributes.'.length)] = value;
+    else fields[path] = value;
+  }
+  return { ...contact, attributes, fields };
+}
+
+/** Runs a claimed delivery once: the sync, then its outcome recorded, a retry scheduled, or a failure recorded. */
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const svc = (name: string) => strapi.plugin('customerly').service(name);
+
+  return {
+    async execute(row: QueueRow): Promise<WebhookAnswer> {
+      const record = svc('delivery-record');
+      const queue = svc('queue');
+      const delivery: StoredDelivery | null = await record.findById(row.id);
+      if (!delivery) {
+        if (row.contactKey) await queue.unlockContact(row.contactKey, row.id);
+        return { status: 404, body: { ok: false, error: { status: 404, code: 'not_found', message: 'The delivery is gone: it was pruned or deleted.' } } };
+      }
+      const settings: PluginConfig = await svc('settings').get();
+      try {
+        const params: WebhookParams = parseParams(
+          Object.fromEntries(Object.entries(delivery.params ?? {}).map(([k, v]) => [k, String(v)]))
+        );
+        const contact = restoreSecrets(
+          extractContact((delivery.payload ?? {}) as Record<string, unknown>, params.email),
+          record.unseal(delivery)
+        );
+        const outcome: SyncOutcome = await svc('sync').run(
+          { action: params.action as SyncAction, params, contact, eventId: delivery.eventId },
+          settings
+        );
+        const body = redactValue(outcome.body, outcome.secrets) as Record<string, unknown>;
+        await record.finish(delivery, { status: outcome.status, result: body, userId: outcome.userId });
+        return { status: 200, body };
+      } catch (e) {
+        const { answer, error } = failureAnswer(e, delivery.eventId);
+        const attempts = delivery.attempts ?? 1;
+        if (isTransient(e) && attempts < settings.queue.maxAttempts) {
+          const nextAttemptAt = Date.now() + retryDelay(attempts, settings.queue.retryBaseMs, settings.queue.retryMaxMs);
+          await record.finish(delivery, { status: 'queued', error, nextAttemptAt });
+          strapi.log.warn(`[customerly] delivery ${delivery.eventId} will be retried (attempt ${attempts} of ${settings.queue.maxAttempts}): ${error}`);
+          return {
+            status: 202,
+            body: {
+              ok: true,
+              queued: true,
+              action: delivery.action,
+              eventId: delivery.eventId,
+              retry: { attempt: attempts, of: settings.queue.maxAttempts, at: new Date(nextAttemptAt).toISOString(), reason: error },
+            },
+          };
+        }
+        if (answer.status >= 500) strapi.log.error(`[customerly] delivery ${delivery.eventId} failed: ${error}`);
+        await record.finish(delivery, { status: 'failed', error });
+        return answer;
+      } finally {
+        if (row.contactKey) {
+          await queue
+            .unlockContact(row.contactKey, row.id)
+            .catch((err: Error) => strapi.log.error(`[customerly] could not release contact lock: ${err.message}`));
+        }
+      }
+    },
+  };
+};
