@@ -24,7 +24,7 @@ export async function testConnection(opts: { apiUrl: string; token: string; time
   const started = Date.now();
   const done = (r: Omit<ConnectionResult, 'durationMs'>): ConnectionResult => ({ ...r, durationMs: Date.now() - started });
   if (!opts.token) {
-    return done({ ok: false, status: 'no_token', message: 'No API token is set: paste the token from Customerly (Settings → Integrations → API) first.' });
+    return done({ ok: false, status: 'no_token', message: 'No API token is set: paste the API token from your Customerly project\'s API settings first.' });
   }
   let url: URL;
   try {
@@ -70,7 +70,7 @@ export async function testConnection(opts: { apiUrl: string; token: string; time
       ok: false,
       status: 'bad_token',
       httpStatus: res.status,
-      message: 'Customerly refused the API token: copy it again from Customerly (Settings → Integrations → API) and save.',
+      message: 'Customerly refused the API token: copy it again from your Customerly project\'s API settings and save.',
     });
   }
   if (res.status >= 500 || res.status === 429) {
