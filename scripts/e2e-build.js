@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Builds the playground's admin panel (with this plugin's admin, from dist/) into playground/build, for the
- * browser tests. `npm run e2e:build`. Skips the build when it is newer than the plugin's admin bundle
+ * browser tests. `npm run e2e:build`. Skips the build when the plugin's admin bundle is the one it was built with
  * (`--force` rebuilds).
  *
  * It calls Strapi's build function directly rather than `strapi build`: the CLI looks for a tsconfig.json in the
@@ -16,14 +16,18 @@ const appDir = path.join(root, 'playground');
 const marker = path.join(appDir, 'build', 'index.html');
 const pluginAdmin = path.join(root, 'dist', 'admin', 'index.mjs');
 
-function newestMtime(dir) {
-  let newest = 0;
-  if (!fs.existsSync(dir)) return 0;
-  for (const f of fs.readdirSync(dir, { recursive: true })) {
-    const st = fs.statSync(path.join(dir, f));
-    if (st.isFile()) newest = Math.max(newest, st.mtimeMs);
+const stamp = path.join(appDir, 'build', '.customerly-admin-hash');
+
+/** A hash of the plugin's admin bundle: the build is redone only when it changed. */
+function adminHash() {
+  const crypto = require('node:crypto');
+  const dir = path.join(root, 'dist', 'admin');
+  const h = crypto.createHash('sha256');
+  for (const f of fs.readdirSync(dir, { recursive: true }).sort()) {
+    const p = path.join(dir, f);
+    if (fs.statSync(p).isFile()) h.update(f).update(fs.readFileSync(p));
   }
-  return newest;
+  return h.digest('hex');
 }
 
 async function main() {
@@ -31,7 +35,8 @@ async function main() {
     console.error('The plugin is not built: run `npm run build` first.');
     process.exit(1);
   }
-  const upToDate = fs.existsSync(marker) && fs.statSync(marker).mtimeMs > newestMtime(path.join(root, 'dist', 'admin'));
+  const hash = adminHash();
+  const upToDate = fs.existsSync(marker) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash;
   if (upToDate && !process.argv.includes('--force')) {
     console.log('playground admin build is up to date (playground/build)');
     return;
@@ -49,6 +54,7 @@ async function main() {
     console.error(`the admin build did not produce ${path.relative(root, marker)}`);
     process.exit(1);
   }
+  fs.writeFileSync(stamp, hash);
   console.log(`playground admin built in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 

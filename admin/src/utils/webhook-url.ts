@@ -10,7 +10,8 @@ export function webhookUrl(origin: string, path: string, action: string, key: st
   if (action === 'add' && opts.sendNotification) params.set('send_notification', 'true');
   if ((action === 'add' || action === 'update' || action === 'update_tags') && opts.role) params.set('role', opts.role);
   // The key goes last and is not URL-encoded into something unreadable: base64url needs no escaping.
-  return `${origin.replace(/\/$/, '')}${path}?${params.toString()}&access_key=${encodeURIComponent(key)}`;
+  const shownKey = /^•+$/.test(key) ? key : encodeURIComponent(key);
+  return `${origin.replace(/\/$/, '')}${path}?${params.toString()}&access_key=${shownKey}`;
 }
 
 /** The origin Customerly must call: the server's public URL when set, else the one this panel is served from. */
