@@ -67,6 +67,25 @@ function run(cmd, args, env = {}) {
 
   const files = [...findTests('tests/unit'), ...findTests('tests/integration')];
   const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+
+  // Browser tests (tests/e2e): Debian's Chromium driven by playwright-core, against the playground's built admin.
+  // They run once, on the SQLite run (TEST_E2E=1 runs them on the other databases too; --no-e2e skips them).
+  const e2eFiles = findTests('tests/e2e');
+  const wantE2e = !process.argv.includes('--no-e2e') && (kind === 'sqlite' || process.env.TEST_E2E === '1');
+  const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  if (wantE2e && e2eFiles.length && (!only.length || e2eFiles.some((f) => only.some((o) => f.includes(o))))) {
+    if (!fs.existsSync(chromiumPath)) {
+      const why = `no Chromium at ${chromiumPath}; install it with \`apt-get install -y chromium\` (never \`playwright install\`)`;
+      if (ci) {
+        console.error(`FAIL: the browser tests cannot run: ${why} (CI=true, so a missing browser fails the run)`);
+        process.exit(1);
+      }
+      console.warn(`SKIPPED the browser tests (tests/e2e): ${why}.`);
+    } else {
+      if (run(process.execPath, [path.join(root, 'scripts', 'e2e-build.js')]) !== 0) process.exit(1);
+      files.push(...e2eFiles);
+    }
+  }
   const selected = only.length ? files.filter((f) => only.some((o) => f.includes(o))) : files;
 
   console.log(`Running ${selected.length} test files on ${kind}${ci ? ' (CI)' : ''}`);
