@@ -31,9 +31,10 @@ export function installIntakeMiddleware(strapi: Core.Strapi): void {
  */
 export function extendUserSchema(strapi: Core.Strapi, tagsField: string): void {
   const user = strapi.contentType(USER_UID) as any;
-  const tag = strapi.contentType(TAG_UID) as any;
   const additions: Record<string, unknown> = {
-    [tagsField]: { type: 'relation', relation: 'manyToMany', target: TAG_UID, inversedBy: 'users' },
+    // One-way on purpose: an inverse side would make Strapi renumber the order of every user of a tag each time
+    // one user's tags change (slow for popular tags, and a source of deadlocks under concurrent deliveries).
+    [tagsField]: { type: 'relation', relation: 'manyToMany', target: TAG_UID },
     ...IDENTITY_ATTRIBUTES,
   };
   for (const name of Object.keys(additions)) {
@@ -48,8 +49,6 @@ export function extendUserSchema(strapi: Core.Strapi, tagsField: string): void {
     user.attributes[name] = attribute;
     if (user.__schema__?.attributes) user.__schema__.attributes[name] = attribute;
   }
-  tag.attributes.users.mappedBy = tagsField;
-  if (tag.__schema__?.attributes?.users) tag.__schema__.attributes.users.mappedBy = tagsField;
 }
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {

@@ -28,6 +28,10 @@ export interface StartOptions {
   /** Strapi's log level; 'http' shows the request log. Default 'warn'. */
   logLevel?: string;
   env?: Record<string, string>;
+  /** Use this database instead of a fresh one (e.g. a second Strapi process on the same database). */
+  db?: TestDatabase;
+  /** Leave the database in place on stop (its creator drops it). */
+  keepDb?: boolean;
 }
 
 export interface TestStrapi {
@@ -64,7 +68,8 @@ function captureOutput(sink: string[]): () => void {
 const isStrapiLogLine = (chunk: unknown) => /^\[\d{4}-\d\d-\d\d [\d:.]+\]/.test(String(chunk).replace(/\x1b\[[0-9;]*m/g, ''));
 
 export async function startStrapi(opts: StartOptions = {}): Promise<TestStrapi> {
-  const db = await createTestDatabase();
+  const db = opts.db ?? (await createTestDatabase());
+  const dropDb = () => (opts.keepDb || opts.db ? Promise.resolve() : db.drop());
   const webhookKey = opts.webhookKey ?? randomBytes(32).toString('base64url');
   const secret = () => randomBytes(16).toString('base64');
 
@@ -101,7 +106,7 @@ export async function startStrapi(opts: StartOptions = {}): Promise<TestStrapi> 
   } catch (e) {
     restoreOutput();
     await strapi?.destroy().catch(() => undefined);
-    await db.drop().catch(() => undefined);
+    await dropDb().catch(() => undefined);
     throw e;
   }
   const { port } = strapi.server.httpServer.address();
@@ -152,7 +157,7 @@ export async function startStrapi(opts: StartOptions = {}): Promise<TestStrapi> 
         await strapi.destroy();
       } finally {
         restoreOutput();
-        await db.drop();
+        await dropDb();
       }
     },
   };

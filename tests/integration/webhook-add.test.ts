@@ -22,6 +22,8 @@ describe('action=add (real Strapi, fake Customerly)', () => {
           { from: 'attributes.pass', to: 'user_pass' },
           { from: 'attributes.plan', to: 'plan', type: 'string' },
         ],
+        // The 20 concurrent adds below wait their turn one after the other; on a loaded machine that can take a while.
+        queue: { syncWaitMs: 60_000 },
       },
     });
     await ensureRole(app.strapi, 'Customer', 'customer');

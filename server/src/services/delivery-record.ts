@@ -49,6 +49,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   let box: SecretBox | undefined;
   const secretBox = () => (box ??= new SecretBox(keyMaterial((p) => strapi.config.get(p)).material));
 
+  /**
+   * Links the delivery to its user with one plain statement on the join table. (Strapi's relation update opens a
+   * transaction per call, which deadlocks under concurrent workers on MySQL and then fails to restore the row.)
+   */
+  async function linkUser(deliveryId: number, userId: number): Promise<void> {
+    const joinTable = (strapi.db.metadata.get(DELIVERY_UID as any) as any).attributes.user.joinTable;
+    const own = joinTable.joinColumn.name as string;
+    const target = joinTable.inverseJoinColumn.name as string;
+    const knex = strapi.db.connection;
+    const current = await knex(joinTable.name).where(own, deliveryId).first(target);
+    if (!current) await knex(joinTable.name).insert({ [own]: deliveryId, [target]: userId });
+    else if (Number(current[target]) !== userId) await knex(joinTable.name).where(own, deliveryId).update({ [target]: userId });
+  }
+
   return {
     async create(input: NewDelivery): Promise<StoredDelivery> {
       const { secrets, ...data } = input;
@@ -93,7 +107,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const now = new Date();
       const history = [
         ...(delivery.history ?? []),
-        { attempt: delivery.attempts, at: now.toISOString(), status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) },
+        { attempt: delivery.attempts, at: now.toISOString(), status: outcome.status, by: strapi.plugin('customerly').service('queue').processId, ...(outcome.error ? { error: outcome.error } : {}) },
       ];
       const final = FINAL_STATUSES.includes(outcome.status);
       await strapi.db.query(DELIVERY_UID as any).update({
@@ -103,14 +117,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           result: outcome.result ?? null,
           error: outcome.error ?? null,
           processedAt: now,
+          processedBy: strapi.plugin('customerly').service('queue').processId,
           history,
           lockedBy: null,
           lockedUntil: null,
           ...(final ? { sealed: null } : {}),
           ...(outcome.nextAttemptAt ? { nextAttemptAt: outcome.nextAttemptAt } : {}),
-          ...(outcome.userId ? { user: outcome.userId } : {}),
         },
       });
+      if (outcome.userId) await linkUser(delivery.id, outcome.userId);
     },
   };
 };

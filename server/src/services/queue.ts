@@ -50,6 +50,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const lockOwner = (deliveryId: number) => `${processId}#${deliveryId}`;
 
+  /** Requests of this process waiting for a contact's turn, woken as soon as the contact is released here. */
+  const waiters = new Map<string, Set<() => void>>();
+  const notify = (contactKey: string) => {
+    const set = waiters.get(contactKey);
+    if (!set) return;
+    waiters.delete(contactKey);
+    for (const wake of set) wake();
+  };
+
   return {
     processId,
 
@@ -76,7 +85,26 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async unlockContact(contactKey: string, deliveryId: number): Promise<void> {
       const l = L();
-      await knex()(l.table).where({ [l.contactKey]: contactKey, [l.lockedBy]: lockOwner(deliveryId) }).delete();
+      try {
+        await knex()(l.table).where({ [l.contactKey]: contactKey, [l.lockedBy]: lockOwner(deliveryId) }).delete();
+      } finally {
+        notify(contactKey);
+      }
+    },
+
+    /** Resolves when this process releases the contact, or after `ms` (another process may release it). */
+    waitForContact(contactKey: string, ms: number): Promise<void> {
+      return new Promise((resolve) => {
+        const set = waiters.get(contactKey) ?? new Set<() => void>();
+        waiters.set(contactKey, set);
+        const done = () => {
+          clearTimeout(timer);
+          set.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        set.add(done);
+      });
     },
 
     /** Whether an earlier delivery of the same contact still waits or runs (then this one must wait its turn). */

@@ -4,7 +4,6 @@ import { parseJsonBody } from '../webhook/body';
 import { extractContact, type ContactInput } from '../webhook/contact';
 import type { WebhookIntake } from '../webhook/intake-state';
 import { parseParams, splitQuery, type WebhookParams } from '../webhook/params';
-import { KeyedMutex } from '../utils/keyed-mutex';
 import { redactValue, REDACTED } from '../utils/redact';
 import { secureEqual } from '../utils/secure-compare';
 import { WebhookError, isWebhookError } from '../utils/webhook-error';
@@ -22,8 +21,6 @@ const errorAnswer = (e: WebhookError): WebhookAnswer => ({
   headers: e.headers,
   body: { ok: false, error: { status: e.status, code: e.code, message: e.message } },
 });
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Checks the access key: 503 when none is configured, 401 when it is missing or wrong. */
 export function checkAccessKey(configured: string, given: string | undefined): void {
@@ -56,7 +53,6 @@ export const contactKeyOf = (c: Pick<ContactInput, 'email'>) => c.email;
  * the database before the answer, and the workers of any Strapi process finish it.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
-  const perContact = new KeyedMutex();
   const svc = (name: string) => strapi.plugin('customerly').service(name);
 
   const queuedAnswer = (delivery: StoredDelivery, why: string): WebhookAnswer => ({
@@ -65,23 +61,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   });
 
   /**
-   * Synchronous mode: claims the delivery as soon as it is its contact's turn and runs it. Requests of one
-   * contact in this process queue up in arrival order; waiting on another process is bounded by syncWaitMs.
+   * Synchronous mode: claims the delivery as soon as it is its contact's turn (no earlier delivery of the contact
+   * pending, the contact free) and runs it. A request waiting for its turn is woken when this process releases
+   * the contact, and polls for releases by other processes; after syncWaitMs it answers 202 and leaves the
+   * delivery to the workers.
    */
   async function runNow(delivery: StoredDelivery, settings: PluginConfig): Promise<WebhookAnswer> {
     const row: QueueRow = { id: delivery.id, contactKey: delivery.contactKey, attempts: delivery.attempts };
-    return perContact.run(delivery.contactKey ?? `id:${delivery.id}`, async () => {
-      const deadline = Date.now() + settings.queue.syncWaitMs;
-      for (let pause = 5; ; pause = Math.min(pause * 2, 200)) {
-        if (await svc('queue').tryClaim(row, settings.queue.leaseMs)) return svc('runner').execute(row);
-        if (Date.now() >= deadline) {
-          await svc('queue').reschedule(delivery.id, Date.now());
-          svc('worker').wake();
-          return queuedAnswer(delivery, 'An earlier delivery for this contact is still being processed: this one is queued after it.');
-        }
-        await sleep(pause);
+    const queue = svc('queue');
+    const deadline = Date.now() + settings.queue.syncWaitMs;
+    for (let pause = 10; ; pause = Math.min(pause * 2, 250)) {
+      if (await queue.tryClaim(row, settings.queue.leaseMs)) return svc('runner').execute(row);
+      if (Date.now() >= deadline) {
+        await queue.reschedule(delivery.id, Date.now());
+        svc('worker').wake();
+        return queuedAnswer(delivery, 'An earlier delivery for this contact is still being processed: this one is queued after it.');
       }
-    });
+      await queue.waitForContact(row.contactKey ?? '', pause);
+    }
   }
 
   /** Checks what can be checked before anything is stored: the contact and the requested role. */

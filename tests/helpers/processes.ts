@@ -1,0 +1,98 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { StartOptions } from './strapi';
+import type { TestDatabase } from './database';
+
+export interface StrapiProcess {
+  child: ChildProcess;
+  baseUrl: string;
+  /** What the process wrote (Strapi's log lines included). */
+  output: string[];
+  /** SIGTERM and wait: Strapi's own shutdown. */
+  stop(): Promise<void>;
+  /** SIGKILL: the process dies on the spot, mid-delivery. */
+  kill9(): Promise<void>;
+}
+
+const CHILD = path.join(__dirname, 'strapi-child.ts');
+
+/** Starts the playground Strapi in its own process, on the given (shared) database. */
+export function spawnStrapi(db: TestDatabase, opts: Omit<StartOptions, 'db'> = {}): Promise<StrapiProcess> {
+  const { drop: _drop, ...dbData } = db;
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+    env: { ...process.env, STRAPI_CHILD_OPTIONS: JSON.stringify({ ...opts, db: dbData }) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Strapi child did not start: ${output.join('')}`)), 120_000);
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      output.push(text);
+      const ready = /READY (http:\/\/\S+)/.exec(text);
+      if (ready) {
+        clearTimeout(timer);
+        resolve({
+          child,
+          baseUrl: ready[1]!,
+          output,
+          async stop() {
+            if (child.exitCode === null) child.kill('SIGTERM');
+            await exited;
+          },
+          async kill9() {
+            if (child.exitCode === null) child.kill('SIGKILL');
+            await exited;
+          },
+        });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (c: Buffer) => output.push(c.toString('utf8')));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Strapi child exited (${code}) before it was ready: ${output.join('').slice(-2000)}`));
+    });
+  });
+}
+
+/** POSTs a webhook to a base URL; resolves with status and JSON. */
+export async function postWebhook(baseUrl: string, query: Record<string, string>, body: unknown): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${baseUrl}/api/customerly/webhook?${new URLSearchParams(query)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  try {
+    return { status: res.status, json: JSON.parse(text) };
+  } catch {
+    return { status: res.status, json: { notJson: text } };
+  }
+}
+
+/** Runs async tasks with at most `limit` in flight; results in task order. */
+export async function pool<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, tasks.length) }, async () => {
+      while (next < tasks.length) {
+        const i = next++;
+        results[i] = await tasks[i]!();
+      }
+    })
+  );
+  return results;
+}
+
+export async function waitFor<T>(probe: () => Promise<T | undefined | false>, timeoutMs: number, what = 'a condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value as T;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
