@@ -222,6 +222,9 @@ describe('admin settings API (real Strapi, admin JWT over HTTP)', () => {
       assert.equal(d.payload.data.user.data.email, 'log.person@example.com');
       assert.ok(!JSON.stringify(d).includes(key));
       assert.ok(!JSON.stringify(d).includes(fake.token));
+      for (const [name, attr] of Object.entries<any>(app.strapi.contentType('plugin::customerly.delivery').attributes)) {
+        if (attr.private) assert.ok(!(name in d), `the private attribute ${name} is not sent`);
+      }
       assert.equal((await admin.call('GET', '/customerly/deliveries/doesnotexist')).status, 404);
     });
 

@@ -62,9 +62,10 @@ export const connectionAnswer = z.object({
 });
 export type ConnectionResult = z.infer<typeof connectionAnswer>['data'];
 
-export const DELIVERY_STATUSES = ['received', 'processing', 'done', 'skipped', 'failed'] as const;
+export const DELIVERY_STATUSES = ['queued', 'processing', 'done', 'skipped', 'failed'] as const;
 export const DELIVERY_ACTIONS = ['add', 'update', 'update_tags', 'test'] as const;
-const status = z.enum(DELIVERY_STATUSES);
+/** A string, not an enum: a status the panel does not know yet is shown as it is. */
+const status = z.string();
 
 export const deliveryRowSchema = z.object({
   id: z.number(),

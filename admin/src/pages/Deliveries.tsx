@@ -27,14 +27,15 @@ import { JsonBlock } from '../components/Section';
 import { useT, type MessageKey } from '../utils/useT';
 
 const ANY = '__any__';
+const STATUS_KEYS = Object.fromEntries(DELIVERY_STATUSES.map((s) => [`status.${s}`, true]));
 const PAGE_SIZE = 20;
 
-const BADGE: Record<DeliveryRow['status'], 'success' | 'danger' | 'warning' | 'neutral' | 'secondary'> = {
+const BADGE: Record<string, 'success' | 'danger' | 'warning' | 'neutral' | 'secondary'> = {
   done: 'success',
   failed: 'danger',
   skipped: 'warning',
   processing: 'secondary',
-  received: 'neutral',
+  queued: 'neutral',
 };
 
 interface Filters {
@@ -55,9 +56,10 @@ const DeliveriesPage = () => (
 
 export function StatusBadge({ status }: { status: DeliveryRow['status'] }) {
   const t = useT();
+  const key = `status.${status}`;
   return (
-    <Badge variant={BADGE[status]} data-status={status}>
-      {t(`status.${status}` as MessageKey)}
+    <Badge variant={BADGE[status] ?? 'neutral'} data-status={status}>
+      {key in STATUS_KEYS ? t(key as MessageKey) : status}
     </Badge>
   );
 }
@@ -134,7 +136,7 @@ function DeliveriesLog() {
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={4}>
           <Flex gap={2} wrap="wrap" data-testid="status-counts">
-            {DELIVERY_STATUSES.map((s) => (
+            {[...new Set([...DELIVERY_STATUSES, ...Object.keys(counts)])].map((s) => (
               <Flex key={s} gap={1}>
                 <StatusBadge status={s} />
                 <Typography variant="pi">{counts[s] ?? 0}</Typography>
@@ -276,7 +278,7 @@ function DeliveryModal(props: {
       if (r.delivery) setDetail(r.delivery);
       props.notify({
         type: r.answer.status < 400 ? 'success' : 'warning',
-        message: t('detail.replayed', { status: r.answer.status, outcome: r.delivery ? t(`status.${r.delivery.status}` as MessageKey) : '?' }),
+        message: t('detail.replayed', { status: r.answer.status, outcome: r.delivery ? r.delivery.status : '?' }),
       });
       props.onReplayed();
     } catch (e) {

@@ -5,7 +5,7 @@ import { DELIVERY_UID } from '../content-types';
 import { redactValue } from '../utils/redact';
 import { zodFieldErrors } from './settings-schema';
 
-export const DELIVERY_STATUSES = ['received', 'processing', 'done', 'skipped', 'failed'] as const;
+export const DELIVERY_STATUSES = ['queued', 'processing', 'done', 'skipped', 'failed'] as const;
 export const DELIVERY_ACTIONS = ['add', 'update', 'update_tags', 'test'] as const;
 
 const dateParam = z
@@ -19,7 +19,7 @@ export const listQuerySchema = z
   .object({
     page: z.coerce.number().int().min(1, 'page starts at 1').default(1),
     pageSize: z.coerce.number().int().min(1).max(100, 'at most 100 per page').default(20),
-    status: z.enum(DELIVERY_STATUSES, { error: `one of ${DELIVERY_STATUSES.join(', ')}` }).optional(),
+    status: z.string().trim().min(1).max(32).optional(),
     action: z.enum(DELIVERY_ACTIONS, { error: `one of ${DELIVERY_ACTIONS.join(', ')}` }).optional(),
     email: z.string().trim().min(1).max(320).optional(),
     from: dateParam.optional(),
@@ -41,8 +41,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
+    /** The statuses the delivery content type has (read from its schema, so that a new one shows up here). */
+    statuses(): string[] {
+      const attr = (strapi.contentType(DELIVERY_UID as any) as any)?.attributes?.status;
+      return Array.isArray(attr?.enum) ? attr.enum : [...DELIVERY_STATUSES];
+    },
+
     parseQuery(query: unknown): ListQuery & { rawTo?: unknown } {
-      const parsed = listQuerySchema.safeParse(query ?? {});
+      const statuses = this.statuses();
+      const parsed = listQuerySchema
+        .refine((q) => q.status === undefined || statuses.includes(q.status), { path: ['status'], message: `one of ${statuses.join(', ')}` })
+        .safeParse(query ?? {});
       if (!parsed.success) {
         throw new errors.ValidationError('The filters are not valid: see the highlighted fields.', {
           errors: zodFieldErrors(parsed.error).map((e) => ({ ...e, name: 'ValidationError' })),
@@ -78,7 +87,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async counts(): Promise<Record<string, number>> {
       const out: Record<string, number> = {};
       await Promise.all(
-        DELIVERY_STATUSES.map(async (status) => {
+        this.statuses().map(async (status) => {
           out[status] = await strapi.db.query(DELIVERY_UID as any).count({ where: { status } });
         })
       );
@@ -92,6 +101,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         populate: { user: { select: ['id', 'documentId', 'email', 'username'] } },
       });
       if (!row) return null;
+      // Private attributes (e.g. a sealed copy of the payload) never leave the server.
+      const attributes = (strapi.contentType(DELIVERY_UID as any) as any)?.attributes ?? {};
+      for (const [name, attr] of Object.entries(attributes as Record<string, { private?: boolean }>)) if (attr.private) delete row[name];
       const s = await secrets();
       // Stored redacted already; redacted again with today's secrets in case an old row predates a rule.
       return {
