@@ -1,0 +1,409 @@
+/**
+ * The Customerly client against the fake Customerly server, over real HTTP (the client is not mocked; only its
+ * `sleep` is injected so that backoff delays are recorded instead of waited).
+ */
+import assert from 'node:assert/strict';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import {
+  ConcurrencyLimiter,
+  CustomerlyAuthError,
+  CustomerlyClient,
+  CustomerlyResponseError,
+  CustomerlyUnavailableError,
+  backoffDelay,
+  parseRetryAfter,
+  type CustomerlyClientOptions,
+} from '../../server/src/customerly';
+import { MESSAGES, startFakeCustomerly, type FakeCustomerly } from '../fake-customerly';
+
+let fake: FakeCustomerly;
+
+/**
+ * A pass-through proxy in front of the fake: counts requests in flight (from the moment a request arrives until
+ * its answer is fully sent), and can drop the auth headers, as a misconfigured gateway would.
+ */
+interface Proxy {
+  url: string;
+  maxInFlight: number;
+  inFlight: number;
+  stripAuth: boolean;
+  close(): Promise<void>;
+}
+
+async function startProxy(): Promise<Proxy> {
+  const proxy: Proxy = { url: '', maxInFlight: 0, inFlight: 0, stripAuth: false, close: async () => undefined };
+  const server: Server = createServer((req, res) => {
+    proxy.inFlight++;
+    proxy.maxInFlight = Math.max(proxy.maxInFlight, proxy.inFlight);
+    let done = false;
+    const finish = () => {
+      if (!done) {
+        done = true;
+        proxy.inFlight--;
+      }
+    };
+    res.on('finish', finish);
+    res.on('close', finish);
+    const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: `127.0.0.1:${fake.port}` };
+    if (proxy.stripAuth) {
+      delete headers.authorization;
+      delete headers.authentication;
+    }
+    const upstream = request({ host: '127.0.0.1', port: fake.port, method: req.method, path: req.url, headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  proxy.close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return proxy;
+}
+
+let sleeps: number[];
+let retries: Array<{ attempt: number; status?: number; delayMs: number; reason: string }>;
+
+function client(over: Partial<CustomerlyClientOptions> = {}): CustomerlyClient {
+  return new CustomerlyClient({
+    apiUrl: fake.url,
+    token: fake.token,
+    timeoutMs: 2000,
+    maxRetries: 3,
+    maxBackoffMs: 30_000,
+    limiter: new ConcurrencyLimiter(4),
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    onRetry: (info) => retries.push(info),
+    ...over,
+  });
+}
+
+const calls = () => fake.requests.map((r) => `${r.method} ${r.path}?${new URLSearchParams(r.query).toString()}`);
+
+before(async () => {
+  fake = await startFakeCustomerly();
+});
+after(async () => {
+  await fake.close();
+});
+beforeEach(() => {
+  fake.reset();
+  fake.options.notFoundStatus = 404;
+  sleeps = [];
+  retries = [];
+  fake.addUser({ email: 'ann@example.com', user_id: 'ext-ann', name: 'Ann', attributes: { plan: 'pro' } });
+  fake.addUser({ email: 'bob@example.com', name: 'Bob' });
+  fake.addLead({ email: 'lee@example.com', name: 'Lee', attributes: { source: 'ads' } });
+});
+afterEach(() => fake.clearFaults());
+
+describe('auth', () => {
+  it('sends both auth headers with the token, and asks for JSON', async () => {
+    await client().findContact({ email: 'ann@example.com' });
+    const h = fake.requests[0]!.headers;
+    assert.equal(h.authentication, `AccessToken: ${fake.token}`);
+    assert.equal(h.authorization, `Bearer ${fake.token}`);
+    assert.match(h.accept ?? '', /application\/json/);
+  });
+
+  it('a wrong token is a CustomerlyAuthError, not retried, and the token is not in the message', async () => {
+    const c = client({ token: 'wrong-token-value' });
+    await assert.rejects(c.findContact({ email: 'ann@example.com' }), (e: Error) => {
+      assert.ok(e instanceof CustomerlyAuthError);
+      assert.ok(e.message.includes(MESSAGES.badToken), e.message);
+      assert.match(e.message, /CUSTOMERLY_API_TOKEN/);
+      assert.ok(!e.message.includes('wrong-token-value'));
+      return true;
+    });
+    assert.equal(fake.requests.length, 1, 'no retry');
+    assert.equal(c.requestCount, 1);
+    assert.deepEqual(sleeps, []);
+  });
+
+  it('"Access token not found." (no auth header reached Customerly) is a CustomerlyAuthError too, not retried', async () => {
+    const proxy = await startProxy();
+    proxy.stripAuth = true;
+    try {
+      const c = client({ apiUrl: proxy.url });
+      await assert.rejects(c.findContact({ email: 'ann@example.com' }), (e: Error) => {
+        assert.ok(e instanceof CustomerlyAuthError);
+        assert.ok(e.message.includes(MESSAGES.noToken), e.message);
+        return true;
+      });
+      assert.equal(fake.requests.length, 1);
+      assert.equal(fake.requests[0]!.headers.authorization, undefined, 'the proxy did drop the headers');
+      assert.deepEqual(sleeps, []);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('an auth error on write is not retried either', async () => {
+    await assert.rejects(client({ token: 'nope' }).writeAttributes('user', 'ann@example.com', { pw: 'x' }), CustomerlyAuthError);
+    assert.equal(fake.requests.length, 1);
+  });
+});
+
+describe('findContact', () => {
+  for (const status of [404, 400, 500]) {
+    it(`"User doesn't exist" is a normal not-found (null) when answered with HTTP ${status}, never retried`, async () => {
+      fake.options.notFoundStatus = status;
+      const c = client();
+      assert.equal(await c.findContact({ email: 'nobody@example.com' }), null);
+      assert.deepEqual(calls(), ['GET /users?email=nobody%40example.com', 'GET /leads?email=nobody%40example.com']);
+      assert.deepEqual(sleeps, []);
+      assert.equal(await c.findContact({ email: 'nobody@example.com', userId: 'ext-none' }), null);
+      assert.equal(fake.requests.length, 5);
+    });
+  }
+
+  it('looks up the external user_id first', async () => {
+    const found = await client().findContact({ userId: 'ext-ann', email: 'someone-else@example.com' });
+    assert.equal(found?.kind, 'user');
+    assert.equal(found?.contact.email, 'ann@example.com');
+    assert.deepEqual(calls(), ['GET /users?user_id=ext-ann']);
+  });
+
+  it('then users by email', async () => {
+    const found = await client().findContact({ userId: 'ext-unknown', email: 'bob@example.com' });
+    assert.equal(found?.kind, 'user');
+    assert.equal(found?.contact.name, 'Bob');
+    assert.deepEqual(calls(), ['GET /users?user_id=ext-unknown', 'GET /users?email=bob%40example.com']);
+  });
+
+  it('then leads by email', async () => {
+    const found = await client().findContact({ email: 'lee@example.com' });
+    assert.equal(found?.kind, 'lead');
+    assert.equal(found?.contact.email, 'lee@example.com');
+    assert.deepEqual(found?.contact.attributes, { source: 'ads' });
+    assert.equal(typeof found?.contact.crmhero_user_id, 'number');
+    assert.deepEqual(calls(), ['GET /users?email=lee%40example.com', 'GET /leads?email=lee%40example.com']);
+  });
+
+  it('with neither an id nor an email it asks nothing', async () => {
+    assert.equal(await client().findContact({}), null);
+    assert.equal(fake.requests.length, 0);
+  });
+});
+
+describe('retries', () => {
+  for (const status of [500, 502, 503] as const) {
+    it(`HTTP ${status} then success: retried once after a backoff of 250-500 ms`, async () => {
+      fake.fault({ kind: 'status', status, times: 1 });
+      const c = client();
+      const found = await c.findContact({ email: 'ann@example.com' });
+      assert.equal(found?.contact.email, 'ann@example.com');
+      assert.equal(fake.requests.length, 2);
+      assert.equal(c.requestCount, 2);
+      assert.equal(sleeps.length, 1);
+      assert.ok(sleeps[0]! >= 250 && sleeps[0]! <= 500, String(sleeps[0]));
+      assert.equal(retries[0]!.attempt, 1);
+      assert.equal(retries[0]!.status, status);
+    });
+  }
+
+  it('429 honours Retry-After', async () => {
+    fake.fault({ kind: 'rateLimit', retryAfter: 7, times: 2 });
+    const found = await client().findContact({ email: 'bob@example.com' });
+    assert.equal(found?.contact.name, 'Bob');
+    assert.deepEqual(sleeps, [7000, 7000]);
+    assert.deepEqual(retries.map((r) => r.status), [429, 429]);
+    assert.equal(fake.requests.length, 3);
+  });
+
+  it('Retry-After is capped by maxBackoffMs', async () => {
+    fake.fault({ kind: 'rateLimit', retryAfter: 120, times: 1 });
+    await client({ maxBackoffMs: 3000 }).findContact({ email: 'bob@example.com' });
+    assert.deepEqual(sleeps, [3000]);
+  });
+
+  it('retries exhausted: CustomerlyUnavailableError after maxRetries + 1 requests, with growing, capped backoff', async () => {
+    fake.fault({ kind: 'status', status: 503 });
+    const c = client({ maxRetries: 4, maxBackoffMs: 1500 });
+    await assert.rejects(c.findContact({ email: 'ann@example.com' }), (e: Error) => {
+      assert.ok(e instanceof CustomerlyUnavailableError);
+      assert.match(e.message, /GET \/users/);
+      assert.match(e.message, /503/);
+      return true;
+    });
+    assert.equal(fake.requests.length, 5);
+    assert.equal(sleeps.length, 4);
+    const ceilings = [500, 1000, 1500, 1500];
+    sleeps.forEach((ms, i) => assert.ok(ms >= ceilings[i]! / 2 && ms <= ceilings[i]!, `attempt ${i + 1}: ${ms} ms`));
+  });
+
+  it('429 forever: unavailable, carrying the Retry-After', async () => {
+    fake.fault({ kind: 'rateLimit', retryAfter: 9 });
+    await assert.rejects(client({ maxRetries: 1 }).findContact({ email: 'ann@example.com' }), (e: Error) => {
+      assert.ok(e instanceof CustomerlyUnavailableError);
+      assert.equal(e.retryAfterMs, 9000);
+      return true;
+    });
+    assert.equal(fake.requests.length, 2);
+  });
+
+  it('maxRetries 0 sends exactly one request', async () => {
+    fake.fault({ kind: 'status', status: 500 });
+    await assert.rejects(client({ maxRetries: 0 }).findContact({ email: 'ann@example.com' }), CustomerlyUnavailableError);
+    assert.equal(fake.requests.length, 1);
+    assert.deepEqual(sleeps, []);
+  });
+
+  it('a hang times out and is retried', async () => {
+    fake.fault({ kind: 'hang', times: 1 });
+    const started = Date.now();
+    const found = await client({ timeoutMs: 100 }).findContact({ email: 'ann@example.com' });
+    assert.equal(found?.contact.email, 'ann@example.com');
+    assert.equal(fake.requests.length, 2);
+    assert.match(retries[0]!.reason, /timed out after 100 ms/);
+    assert.ok(Date.now() - started < 1500, 'the timeout is small');
+  });
+
+  it('a hang every time ends as unavailable', async () => {
+    fake.fault({ kind: 'hang' });
+    await assert.rejects(client({ timeoutMs: 100, maxRetries: 1 }).findContact({ email: 'ann@example.com' }), (e: Error) => {
+      assert.ok(e instanceof CustomerlyUnavailableError);
+      assert.match(e.message, /timed out after 100 ms/);
+      return true;
+    });
+    assert.equal(fake.requests.length, 2);
+  });
+
+  it('a refused connection is retried, then unavailable', async () => {
+    await assert.rejects(client({ apiUrl: 'http://127.0.0.1:9/v1', maxRetries: 2 }).findContact({ email: 'ann@example.com' }), CustomerlyUnavailableError);
+    assert.equal(sleeps.length, 2);
+  });
+});
+
+describe('concurrency cap', () => {
+  /** Six lookups at once through the counting proxy, each answered after 60 ms. */
+  async function burst(max: number) {
+    const proxy = await startProxy();
+    try {
+      fake.fault({ kind: 'latency', ms: 60 });
+      const c = client({ apiUrl: proxy.url, limiter: new ConcurrencyLimiter(max) });
+      const emails = ['ann', 'bob', 'ann', 'bob', 'ann', 'bob'].map((n) => `${n}@example.com`);
+      const found = await Promise.all(emails.map((email) => c.findContact({ email })));
+      assert.deepEqual(found.map((f) => f?.contact.email), emails);
+      const at = fake.requests.map((r) => r.at).sort((a, b) => a - b);
+      return { maxInFlight: proxy.maxInFlight, at };
+    } finally {
+      await proxy.close();
+    }
+  }
+
+  it('with a limiter of 2, Customerly never sees more than 2 requests in flight', async () => {
+    const { maxInFlight, at } = await burst(2);
+    assert.equal(maxInFlight, 2, 'two at a time, and the cap was reached');
+    assert.equal(at.length, 6);
+    // Each request takes at least 60 ms; with two slots the third starts only after the first ended.
+    for (let i = 0; i + 2 < at.length; i++) assert.ok(at[i + 2]! - at[i]! >= 50, `request ${i + 3} started ${at[i + 2]! - at[i]!} ms after request ${i + 1}`);
+  });
+
+  it('(control) with a limiter of 6 the same burst is all in flight at once', async () => {
+    const { maxInFlight } = await burst(6);
+    assert.ok(maxInFlight > 2, `in flight: ${maxInFlight}`);
+  });
+
+  it('retries wait outside the limiter slot', async () => {
+    const limiter = new ConcurrencyLimiter(1);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    fake.fault({ kind: 'status', status: 503, times: 1, path: '/users' });
+    const slow = client({ limiter, sleep: () => gate });
+    const first = slow.findContact({ email: 'ann@example.com' });
+    await new Promise((r) => setTimeout(r, 100));
+    // The first call sleeps before its retry: the slot must be free for another.
+    const other = await client({ limiter }).findContact({ email: 'lee@example.com' });
+    assert.equal(other?.kind, 'lead');
+    release();
+    assert.equal((await first)?.contact.email, 'ann@example.com');
+  });
+});
+
+describe('writeAttributes', () => {
+  it('a user: POST /users {"users":[{"email","attributes"}]}, as JSON', async () => {
+    await client().writeAttributes('user', 'ann@example.com', { wp_password: 'Pw-Value-1' });
+    const [req] = fake.requestsTo('POST', '/users');
+    assert.ok(req);
+    assert.deepEqual(req.body, { users: [{ email: 'ann@example.com', attributes: { wp_password: 'Pw-Value-1' } }] });
+    assert.match(req.headers['content-type'] ?? '', /application\/json/);
+    assert.equal(fake.getUser('ann@example.com')?.attributes.wp_password, 'Pw-Value-1');
+    assert.equal(fake.getUser('ann@example.com')?.attributes.plan, 'pro', 'other attributes stay');
+  });
+
+  it('a lead: POST /leads {"leads":[...]}', async () => {
+    await client().writeAttributes('lead', 'lee@example.com', { wp_password: 'Pw-Value-2', n: 3 });
+    assert.equal(fake.requestsTo('POST', '/users').length, 0);
+    const [req] = fake.requestsTo('POST', '/leads');
+    assert.deepEqual(req?.body, { leads: [{ email: 'lee@example.com', attributes: { wp_password: 'Pw-Value-2', n: 3 } }] });
+    assert.equal(fake.getLead('lee@example.com')?.attributes.wp_password, 'Pw-Value-2');
+  });
+
+  const SECRET = 'Never-Echo-This-Value-7f3a';
+  const neverEchoes = (e: Error) => {
+    assert.ok(!e.message.includes(SECRET), `the message carries the value: ${e.message}`);
+    assert.ok(!String(e.stack).includes(SECRET));
+    return true;
+  };
+
+  it('a rejected item is an error that never contains the written values', async () => {
+    await assert.rejects(client().writeAttributes('user', 'not-an-email', { pw: SECRET }), (e: Error) => {
+      assert.ok(e instanceof CustomerlyResponseError);
+      assert.match(e.message, /1 item rejected/);
+      return neverEchoes(e);
+    });
+    const sent = fake.requestsTo('POST', '/users')[0]!;
+    assert.ok(JSON.stringify(sent.body).includes(SECRET), 'the value was sent (and echoed back in not_added)');
+  });
+
+  it('exhausted retries on write: the error never contains the written values', async () => {
+    fake.fault({ kind: 'status', status: 503 });
+    await assert.rejects(client({ maxRetries: 1 }).writeAttributes('lead', 'lee@example.com', { pw: SECRET }), (e: Error) => {
+      assert.ok(e instanceof CustomerlyUnavailableError);
+      return neverEchoes(e);
+    });
+  });
+
+  it('a timeout on write: the error never contains the written values', async () => {
+    fake.fault({ kind: 'hang' });
+    await assert.rejects(client({ maxRetries: 0, timeoutMs: 100 }).writeAttributes('user', 'ann@example.com', { pw: SECRET }), (e: Error) => neverEchoes(e));
+  });
+
+  it('an auth error on write: the error never contains the written values', async () => {
+    await assert.rejects(client({ token: 'bad' }).writeAttributes('user', 'ann@example.com', { pw: SECRET }), (e: Error) => neverEchoes(e));
+  });
+});
+
+describe('parseRetryAfter and backoffDelay', () => {
+  it('Retry-After in seconds or as an HTTP date', () => {
+    assert.equal(parseRetryAfter('3'), 3000);
+    assert.equal(parseRetryAfter('0'), 0);
+    assert.equal(parseRetryAfter('1.5'), 1500);
+    assert.equal(parseRetryAfter('-4'), 0);
+    const now = Date.parse('2030-01-01T00:00:00Z');
+    assert.equal(parseRetryAfter('Tue, 01 Jan 2030 00:00:10 GMT', now), 10_000);
+    assert.equal(parseRetryAfter('Mon, 31 Dec 2029 23:59:00 GMT', now), 0, 'a date in the past is now');
+    assert.equal(parseRetryAfter(null), undefined);
+    assert.equal(parseRetryAfter(''), undefined);
+    assert.equal(parseRetryAfter('soon'), undefined);
+  });
+
+  it('backoff: half to all of 500 ms × 2^(attempt-1), capped', () => {
+    assert.equal(backoffDelay(1, 30_000, () => 0), 250);
+    assert.equal(backoffDelay(1, 30_000, () => 1), 500);
+    assert.equal(backoffDelay(3, 30_000, () => 0), 1000);
+    assert.equal(backoffDelay(3, 30_000, () => 1), 2000);
+    assert.equal(backoffDelay(20, 30_000, () => 1), 30_000);
+    assert.equal(backoffDelay(20, 30_000, () => 0), 15_000);
+  });
+});
