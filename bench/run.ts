@@ -1,0 +1,185 @@
+/**
+ * `npm run bench`: the figures that matter, each against a baseline measured in the same run (the machine is
+ * shared and noisy, so only ratios mean something). Writes bench/results/latest.json and latest.md.
+ *
+ *  1. update_tags on existing users: webhook throughput vs a bare route doing the same database writes.
+ *  2. add of new users: webhook throughput vs the users-permissions `add` service in a loop (bcrypt-bound).
+ *  3. a queued burst of 10,000 deliveries: answer latency p50/p99, time to drain, lost, doubled, RSS growth.
+ *  4. Customerly API calls per delivery, counted by the fake server.
+ *
+ * BENCH_SCALE=0.2 runs a smaller version (for a quick check).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startFakeCustomerly, userWebhook } from '../tests/fake-customerly';
+import { startStrapi } from '../tests/helpers/strapi';
+import { pool } from '../tests/helpers/processes';
+
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const n = (x: number) => Math.max(10, Math.round(x * SCALE));
+const USER = 'plugin::users-permissions.user';
+const DELIVERY = 'plugin::customerly.delivery';
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+async function main() {
+  process.env.PLAYGROUND_BENCH = 'true';
+  const fake = await startFakeCustomerly();
+  const app = await startStrapi({
+    apiUrl: fake.url,
+    apiToken: fake.token,
+    logLevel: 'error',
+    pluginConfig: { rateLimit: { enabled: false }, queue: { concurrency: 4, pollMs: 100 } },
+  });
+  const strapi = app.strapi;
+  const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, database: app.db.kind, scale: SCALE };
+  const settings = strapi.plugin('customerly').service('settings');
+
+  const post = async (pathAndQuery: string, body: unknown) => {
+    const t0 = performance.now();
+    const res = await fetch(`${app.baseUrl}${pathAndQuery}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    await res.arrayBuffer();
+    return { status: res.status, ms: performance.now() - t0 };
+  };
+  const hook = (action: string, extra = '') => `/api/customerly/webhook?action=${action}&access_key=${encodeURIComponent(app.webhookKey)}${extra}`;
+
+  // Existing users, made directly (bcrypt once) so the setup does not dominate the run.
+  const bcrypt = require('bcryptjs');
+  const hash = await bcrypt.hash('bench-password-123', 10);
+  const role = await strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'authenticated' } });
+  const USERS = n(2000);
+  for (let i = 0; i < USERS; i++) {
+    await strapi.db.query(USER).create({ data: { username: `bench${i}`, email: `bench${i}@example.com`, password: hash, provider: 'local', confirmed: true, role: role.id } });
+  }
+  const tagSet = (i: number, v: number) => [`plan-${(i + v) % 5}`, `segment-${(i * 7 + v) % 11}`, ...(v % 2 ? ['active'] : [])];
+
+  // 1. update_tags: ABAB to spread the noise; the best run of each side counts.
+  const TAGS_N = n(800);
+  const runUpdateTags = async (baseline: boolean, v: number) => {
+    const tasks = Array.from({ length: TAGS_N }, (_, k) => {
+      const i = k % USERS;
+      const email = `bench${i}@example.com`;
+      const tags = tagSet(i, v + k);
+      return baseline
+        ? () => post('/api/bench/update-tags', { email, tags })
+        : () => post(hook('update_tags'), userWebhook({ email, tags, attributes: {} }));
+    });
+    const t0 = performance.now();
+    const answers = await pool(tasks, 8);
+    const seconds = (performance.now() - t0) / 1000;
+    if (answers.some((a) => a.status !== 200)) throw new Error(`update_tags (${baseline ? 'baseline' : 'webhook'}) had non-200 answers`);
+    return TAGS_N / seconds;
+  };
+  await runUpdateTags(true, 100); // warm-up
+  await runUpdateTags(false, 200);
+  const base1 = await runUpdateTags(true, 1), hook1 = await runUpdateTags(false, 2);
+  const base2 = await runUpdateTags(true, 3), hook2 = await runUpdateTags(false, 4);
+  const tagsBase = Math.max(base1, base2);
+  const tagsHook = Math.max(hook1, hook2);
+  results.updateTags = { requests: TAGS_N, concurrency: 8, baselinePerSecond: round(tagsBase, 1), webhookPerSecond: round(tagsHook, 1), ratio: round(tagsHook / tagsBase), target: 0.7 };
+  console.log('update_tags', results.updateTags);
+
+  // 2. add: sequential on both sides; the same tags and data.
+  const ADDS = n(80);
+  const upAdd = async (k: number, prefix: string) =>
+    strapi.plugin('users-permissions').service('user').add({
+      username: `${prefix}${k}@example.com`, email: `${prefix}${k}@example.com`, password: 'Generated-Password-0123456789', provider: 'local', confirmed: true, blocked: false, role: role.id,
+    });
+  let t0 = performance.now();
+  for (let k = 0; k < ADDS; k++) await upAdd(k, 'baseadd');
+  const addBase = ADDS / ((performance.now() - t0) / 1000);
+  t0 = performance.now();
+  for (let k = 0; k < ADDS; k++) {
+    const r = await post(hook('add'), userWebhook({ email: `hookadd${k}@example.com`, tags: ['new'], attributes: {} }));
+    if (r.status !== 200) throw new Error(`add answered ${r.status}`);
+  }
+  const addHook = ADDS / ((performance.now() - t0) / 1000);
+  results.add = { users: ADDS, baselinePerSecond: round(addBase, 1), webhookPerSecond: round(addHook, 1), ratio: round(addHook / addBase), target: 0.9 };
+  console.log('add', results.add);
+
+  // 4. API calls per delivery.
+  const CALLS_N = n(200);
+  let before = fake.requests.length;
+  await pool(Array.from({ length: CALLS_N }, (_, k) => () => post(hook('update'), userWebhook({ email: `bench${k % USERS}@example.com`, name: 'B', tags: ['x'], attributes: { plan: 'p' } }))), 8);
+  const withPayload = (fake.requests.length - before) / CALLS_N;
+  before = fake.requests.length;
+  await pool(Array.from({ length: CALLS_N }, (_, k) => () => post(hook('update_tags'), userWebhook({ email: `bench${k % USERS}@example.com` }))), 8);
+  const withoutTags = (fake.requests.length - before) / CALLS_N;
+  results.apiCallsPerDelivery = { payloadWithTagsAndAttributes: round(withPayload, 3), payloadWithoutTags: round(withoutTags, 3), target: '0 with a full payload, at most 1 otherwise' };
+  console.log('API calls', results.apiCallsPerDelivery);
+
+  // 3. A queued burst of 10,000 deliveries over the existing users.
+  await settings.update({ processing: 'queued' });
+  const BURST = n(10_000);
+  const doneBefore = await strapi.db.query(DELIVERY).count({ where: { status: 'done' } });
+  const rssBefore = process.memoryUsage().rss;
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
+  const lastTags = new Map<string, string[]>();
+  const burstTasks = Array.from({ length: BURST }, (_, k) => {
+    const i = k % USERS;
+    const email = `bench${i}@example.com`;
+    const tags = tagSet(i, 1000 + k);
+    lastTags.set(email, [...tags].sort());
+    return () => post(hook('update_tags'), userWebhook({ email, tags, attributes: {} }));
+  });
+  t0 = performance.now();
+  const answers = await pool(burstTasks, 32);
+  const answeredIn = (performance.now() - t0) / 1000;
+  const accepted = answers.filter((a) => a.status === 202).length;
+  const latencies = answers.map((a) => a.ms).sort((a, b) => a - b);
+  let done = 0;
+  for (;;) {
+    done = (await strapi.db.query(DELIVERY).count({ where: { status: 'done' } })) - doneBefore;
+    const pending = await strapi.db.query(DELIVERY).count({ where: { status: { $in: ['queued', 'processing'] } } });
+    if (pending === 0) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const drainSeconds = (performance.now() - t0) / 1000;
+  clearInterval(sampler);
+  const users = await strapi.db.query(USER).findMany({ where: { email: { $startsWith: 'bench' } }, select: ['email'], populate: { tags: { select: ['name'] } } });
+  const seen = new Map<string, number>();
+  for (const u of users) seen.set(u.email, (seen.get(u.email) ?? 0) + 1);
+  const doubled = [...seen.values()].filter((c) => c > 1).length;
+  const wrongState = users.filter((u: any) => lastTags.has(u.email) && JSON.stringify(u.tags.map((t: any) => t.name).sort()) !== JSON.stringify(lastTags.get(u.email))).length;
+  results.burst = {
+    deliveries: BURST, contacts: Math.min(USERS, BURST), senders: 32, accepted,
+    answerP50ms: round(pct(latencies, 50), 1), answerP99ms: round(pct(latencies, 99), 1), answeredInSeconds: round(answeredIn, 1),
+    drainSeconds: round(drainSeconds, 1), drainPerSecond: round(BURST / drainSeconds, 1),
+    lost: accepted - done, doubled, usersNotInLastState: wrongState,
+    rssGrowthMB: round((rssPeak - rssBefore) / 1048576, 1),
+    targets: { answerP99ms: 50, lost: 0, doubled: 0, rssGrowthMB: 100 },
+  };
+  console.log('burst', results.burst);
+
+  await app.stop();
+  await fake.close();
+
+  const dir = path.join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+  const u = results.updateTags as any, a = results.add as any, b = results.burst as any, c = results.apiCallsPerDelivery as any;
+  const md = [
+    `Benchmark of ${results.date} (${results.database}, Node ${results.node}, scale ${SCALE})`,
+    '',
+    '| figure | measured | baseline (same run) | ratio or value | target |',
+    '|---|---|---|---|---|',
+    `| update_tags on existing users | ${u.webhookPerSecond}/s | bare route ${u.baselinePerSecond}/s | ${u.ratio} | ≥ 0.7 |`,
+    `| add of new users | ${a.webhookPerSecond}/s | users-permissions add loop ${a.baselinePerSecond}/s | ${a.ratio} | ≥ 0.9 |`,
+    `| queued burst: answer p50 / p99 | ${b.answerP50ms} / ${b.answerP99ms} ms | | | p99 < 50 ms |`,
+    `| queued burst: drain | ${b.drainSeconds} s (${b.drainPerSecond}/s) for ${b.deliveries} | | | |`,
+    `| queued burst: lost / doubled / not in last state | ${b.lost} / ${b.doubled} / ${b.usersNotInLastState} | | | 0 / 0 |`,
+    `| queued burst: peak RSS growth | ${b.rssGrowthMB} MB | | | < 100 MB |`,
+    `| API calls per delivery (full payload / no tags) | ${c.payloadWithTagsAndAttributes} / ${c.payloadWithoutTags} | | | 0 / ≤ 1 |`,
+    '',
+  ].join('\n');
+  writeFileSync(path.join(dir, 'latest.md'), md);
+  console.log(md);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
