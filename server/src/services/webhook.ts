@@ -113,18 +113,26 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
 
       const queued = params.async ?? settings.processing === 'queued';
-      const secrets = passwordValues(contact, settings);
-      const secretValues = [settings.webhookKey, settings.apiToken, ...Object.values(secrets)].filter(Boolean);
-      const delivery: StoredDelivery = await svc('delivery-record').create({
-        action: params.action,
-        params: redactValue({ ...params }, secretValues) as Record<string, unknown>,
-        email: contact.email,
-        contactKey: contactKeyOf(contact),
-        payload: redactValue(body ?? {}, secretValues),
-        secrets,
-        // In synchronous mode the request handles it; the workers step in only if this process dies meanwhile.
-        nextAttemptAt: queued ? Date.now() : Date.now() + settings.queue.syncWaitMs + settings.queue.leaseMs,
-      });
+      let delivery: StoredDelivery;
+      try {
+        const secrets = passwordValues(contact, settings);
+        const secretValues = [settings.webhookKey, settings.apiToken, ...Object.values(secrets)].filter(Boolean);
+        delivery = await svc('delivery-record').create({
+          action: params.action,
+          params: redactValue({ ...params }, secretValues) as Record<string, unknown>,
+          email: contact.email,
+          contactKey: contactKeyOf(contact),
+          payload: redactValue(body ?? {}, secretValues),
+          secrets,
+          // In synchronous mode the request handles it; the workers step in only if this process dies meanwhile.
+          nextAttemptAt: queued ? Date.now() : Date.now() + settings.queue.syncWaitMs + settings.queue.leaseMs,
+        });
+      } catch (e) {
+        strapi.log.error(`[customerly] the delivery could not be stored: ${(e as Error)?.message ?? String(e)}`);
+        return errorAnswer(
+          new WebhookError(503, 'not_stored', 'The delivery could not be stored, so it was not accepted: send it again in a moment.', { 'Retry-After': '5' })
+        );
+      }
       if (queued) {
         svc('worker').wake();
         return queuedAnswer(delivery, 'Queued: it will be processed in the background.');

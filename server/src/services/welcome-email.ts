@@ -30,7 +30,7 @@ const escapeHtml = (s: string) =>
 /** Fills {{variable}} placeholders; unknown ones are left as they are. HTML templates get escaped values. */
 export function renderTemplate(template: string, vars: TemplateVariables, html = false): string {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => {
-    if (!(name in vars)) return whole;
+    if (!Object.hasOwn(vars, name)) return whole;
     const value = vars[name as keyof TemplateVariables];
     return html ? escapeHtml(value) : value;
   });

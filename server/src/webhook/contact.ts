@@ -18,7 +18,11 @@ export interface ContactInput {
   fields: Record<string, unknown>;
 }
 
-const id = z.union([z.string(), z.number()]).nullish();
+const MAX_ID_LENGTH = 255;
+const id = z
+  .union([z.string(), z.number()], { error: 'must be a string or a number' })
+  .refine((v) => String(v).length <= MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`)
+  .nullish();
 
 const contactSchema = z
   .object({
@@ -26,12 +30,15 @@ const contactSchema = z
     crmhero_user_id: id,
     user_id: id,
     name: z.string({ error: 'must be a string' }).nullish(),
-    is_user: z.union([z.number(), z.boolean(), z.string()]).nullish(),
+    is_user: z.union([z.number(), z.boolean(), z.string()], { error: 'must be 1, 0, true or false' }).nullish(),
     attributes: z.record(z.string(), z.unknown(), { error: 'must be an object of attribute names and values' }).nullish(),
     tags: z
-      .array(z.union([z.string(), z.object({ name: z.string() }).loose()]), {
-        error: 'must be a list of tag names (strings or {"name": …} objects)',
-      })
+      .array(
+        z.union([z.string(), z.object({ name: z.string() }).loose()], {
+          error: 'must be a tag name (a string or a {"name": …} object)',
+        }),
+        { error: 'must be a list of tag names (strings or {"name": …} objects)' }
+      )
       .nullish(),
   })
   .loose();
@@ -59,7 +66,8 @@ export function normaliseTags(tags: Array<string | { name: string }>): string[] 
   for (const t of tags) {
     const name = (typeof t === 'string' ? t : t.name).trim();
     if (!name) continue;
-    if (name.length > MAX_TAG_LENGTH) {
+    // Lower-casing can lengthen a name (e.g. "İ"), and the lower-cased form is stored too.
+    if (name.length > MAX_TAG_LENGTH || name.toLowerCase().length > MAX_TAG_LENGTH) {
       throw new WebhookError(400, 'invalid_payload', `A tag name is longer than ${MAX_TAG_LENGTH} characters: shorten it in Customerly.`);
     }
     const key = name.toLowerCase();
@@ -71,9 +79,15 @@ export function normaliseTags(tags: Array<string | { name: string }>): string[] 
   return out;
 }
 
+const MAX_EMAIL_LENGTH = 254;
+const DOMAIN_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
 export function normaliseEmail(raw: string, where: string): string {
   const email = raw.trim().toLowerCase();
-  if (!emailSchema.safeParse(email).success) {
+  const domain = email.split('@')[1] ?? '';
+  const valid =
+    email.length <= MAX_EMAIL_LENGTH && emailSchema.safeParse(email).success && domain.split('.').every((l) => DOMAIN_LABEL.test(l));
+  if (!valid) {
     throw new WebhookError(400, 'invalid_email', `The email ${where} is not a valid address: check the contact in Customerly.`);
   }
   return email;

@@ -19,7 +19,7 @@ const flag = (name: string) =>
       const v = value.trim().toLowerCase();
       if (TRUE_WORDS.includes(v)) return true;
       if (FALSE_WORDS.includes(v)) return false;
-      ctx.addIssue({ code: 'custom', message: `${name} must be true, false, 1, 0, yes or no, not "${value}"` });
+      ctx.addIssue({ code: 'custom', message: `The parameter ${name} must be true, false, 1, 0, yes or no, not "${value}"` });
       return z.NEVER;
     });
 
@@ -27,18 +27,18 @@ const paramsSchema = z.object({
   action: z.enum(WEBHOOK_ACTIONS, {
     error: (issue) =>
       issue.input === undefined
-        ? 'the URL has no action: add action=add, update, update_tags or test'
-        : `unknown action "${String(issue.input)}": use add, update, update_tags or test`,
+        ? 'The URL has no action: add action=add, update, update_tags or test'
+        : `Unknown action "${String(issue.input)}": use add, update, update_tags or test`,
   }),
   send_notification: flag('send_notification'),
   async: flag('async'),
   role: z
     .string()
     .trim()
-    .min(1, 'role is empty: give a role name or type, or leave the parameter out')
-    .max(100, 'role is too long (100 characters at most)')
+    .min(1, 'The parameter role is empty: give a role name or type, or leave the parameter out')
+    .max(100, 'The parameter role is too long (100 characters at most)')
     .optional(),
-  email: z.string().trim().min(1, 'email is empty: give an address or leave the parameter out').optional(),
+  email: z.string().trim().min(1, 'The parameter email is empty: give an address or leave the parameter out').optional(),
 });
 
 export type WebhookParams = z.output<typeof paramsSchema>;
@@ -76,15 +76,13 @@ export function parseParams(raw: Record<string, string>): WebhookParams {
   }
   const { wpf_action, ...rest } = raw;
   if (wpf_action !== undefined && rest.action !== undefined && wpf_action !== rest.action) {
-    throw new WebhookError(400, 'bad_parameter', 'action and wpf_action disagree: give only one of them.');
+    throw new WebhookError(400, 'bad_parameter', 'The parameters action and wpf_action disagree: give only one of them.');
   }
   const result = paramsSchema.safeParse({ ...rest, action: rest.action ?? wpf_action });
   if (!result.success) {
     const issue = result.error.issues[0];
     const code = issue?.path[0] === 'action' ? 'bad_action' : 'bad_parameter';
-    throw new WebhookError(400, code, `${capitalize(issue?.message ?? 'a parameter is not valid')}.`);
+    throw new WebhookError(400, code, `${issue?.message ?? 'A parameter is not valid'}.`);
   }
   return result.data;
 }
-
-const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
