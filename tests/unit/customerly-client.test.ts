@@ -108,7 +108,7 @@ afterEach(() => fake.clearFaults());
 
 describe('auth', () => {
   it('sends both auth headers with the token, and asks for JSON', async () => {
-    await client().findContact({ email: 'ann@example.com' });
+    await client().findContact({ email: 'ann@example.com', kind: 'user' });
     const h = fake.requests[0]!.headers;
     assert.equal(h.authentication, `AccessToken: ${fake.token}`);
     assert.equal(h.authorization, `Bearer ${fake.token}`);
@@ -117,7 +117,7 @@ describe('auth', () => {
 
   it('a wrong token is a CustomerlyAuthError, not retried, and the token is not in the message', async () => {
     const c = client({ token: 'wrong-token-value' });
-    await assert.rejects(c.findContact({ email: 'ann@example.com' }), (e: Error) => {
+    await assert.rejects(c.findContact({ email: 'ann@example.com', kind: 'user' }), (e: Error) => {
       assert.ok(e instanceof CustomerlyAuthError);
       assert.ok(e.message.includes(MESSAGES.badToken), e.message);
       assert.match(e.message, /CUSTOMERLY_API_TOKEN/);
@@ -134,7 +134,7 @@ describe('auth', () => {
     proxy.stripAuth = true;
     try {
       const c = client({ apiUrl: proxy.url });
-      await assert.rejects(c.findContact({ email: 'ann@example.com' }), (e: Error) => {
+      await assert.rejects(c.findContact({ email: 'ann@example.com', kind: 'user' }), (e: Error) => {
         assert.ok(e instanceof CustomerlyAuthError);
         assert.ok(e.message.includes(MESSAGES.noToken), e.message);
         return true;
@@ -153,45 +153,41 @@ describe('auth', () => {
   });
 });
 
-describe('findContact', () => {
+describe('findContact (one call per lookup)', () => {
   for (const status of [404, 400, 500]) {
     it(`"User doesn't exist" is a normal not-found (null) when answered with HTTP ${status}, never retried`, async () => {
       fake.options.notFoundStatus = status;
       const c = client();
-      assert.equal(await c.findContact({ email: 'nobody@example.com' }), null);
-      assert.deepEqual(calls(), ['GET /users?email=nobody%40example.com', 'GET /leads?email=nobody%40example.com']);
+      assert.equal(await c.findContact({ email: 'nobody@example.com', kind: 'user' }), null);
+      assert.deepEqual(calls(), ['GET /users?email=nobody%40example.com']);
       assert.deepEqual(sleeps, []);
-      assert.equal(await c.findContact({ email: 'nobody@example.com', userId: 'ext-none' }), null);
-      assert.equal(fake.requests.length, 5);
+      assert.equal(await c.findContact({ email: 'nobody@example.com', kind: 'lead' }), null);
+      assert.equal(await c.findContact({ email: 'nobody@example.com', userId: 'ext-none', kind: 'user' }), null);
+      assert.equal(fake.requests.length, 3);
     });
   }
 
-  it('looks up the external user_id first', async () => {
-    const found = await client().findContact({ userId: 'ext-ann', email: 'someone-else@example.com' });
+  it('a user with an external user_id is looked up by it', async () => {
+    const found = await client().findContact({ userId: 'ext-ann', email: 'someone-else@example.com', kind: 'user' });
     assert.equal(found?.kind, 'user');
     assert.equal(found?.contact.email, 'ann@example.com');
     assert.deepEqual(calls(), ['GET /users?user_id=ext-ann']);
   });
 
-  it('then users by email', async () => {
-    const found = await client().findContact({ userId: 'ext-unknown', email: 'bob@example.com' });
+  it('a user without one is looked up by email', async () => {
+    const found = await client().findContact({ email: 'bob@example.com', kind: 'user' });
     assert.equal(found?.kind, 'user');
     assert.equal(found?.contact.name, 'Bob');
-    assert.deepEqual(calls(), ['GET /users?user_id=ext-unknown', 'GET /users?email=bob%40example.com']);
+    assert.deepEqual(calls(), ['GET /users?email=bob%40example.com']);
   });
 
-  it('then leads by email', async () => {
-    const found = await client().findContact({ email: 'lee@example.com' });
+  it('a lead is looked up among the leads', async () => {
+    const found = await client().findContact({ email: 'lee@example.com', kind: 'lead' });
     assert.equal(found?.kind, 'lead');
     assert.equal(found?.contact.email, 'lee@example.com');
     assert.deepEqual(found?.contact.attributes, { source: 'ads' });
     assert.equal(typeof found?.contact.crmhero_user_id, 'number');
-    assert.deepEqual(calls(), ['GET /users?email=lee%40example.com', 'GET /leads?email=lee%40example.com']);
-  });
-
-  it('with neither an id nor an email it asks nothing', async () => {
-    assert.equal(await client().findContact({}), null);
-    assert.equal(fake.requests.length, 0);
+    assert.deepEqual(calls(), ['GET /leads?email=lee%40example.com']);
   });
 });
 
@@ -200,7 +196,7 @@ describe('retries', () => {
     it(`HTTP ${status} then success: retried once after a backoff of 250-500 ms`, async () => {
       fake.fault({ kind: 'status', status, times: 1 });
       const c = client();
-      const found = await c.findContact({ email: 'ann@example.com' });
+      const found = await c.findContact({ email: 'ann@example.com', kind: 'user' });
       assert.equal(found?.contact.email, 'ann@example.com');
       assert.equal(fake.requests.length, 2);
       assert.equal(c.requestCount, 2);
@@ -213,7 +209,7 @@ describe('retries', () => {
 
   it('429 honours Retry-After', async () => {
     fake.fault({ kind: 'rateLimit', retryAfter: 7, times: 2 });
-    const found = await client().findContact({ email: 'bob@example.com' });
+    const found = await client().findContact({ email: 'bob@example.com', kind: 'user' });
     assert.equal(found?.contact.name, 'Bob');
     assert.deepEqual(sleeps, [7000, 7000]);
     assert.deepEqual(retries.map((r) => r.status), [429, 429]);
@@ -222,14 +218,14 @@ describe('retries', () => {
 
   it('Retry-After is capped by maxBackoffMs', async () => {
     fake.fault({ kind: 'rateLimit', retryAfter: 120, times: 1 });
-    await client({ maxBackoffMs: 3000 }).findContact({ email: 'bob@example.com' });
+    await client({ maxBackoffMs: 3000 }).findContact({ email: 'bob@example.com', kind: 'user' });
     assert.deepEqual(sleeps, [3000]);
   });
 
   it('retries exhausted: CustomerlyUnavailableError after maxRetries + 1 requests, with growing, capped backoff', async () => {
     fake.fault({ kind: 'status', status: 503 });
     const c = client({ maxRetries: 4, maxBackoffMs: 1500 });
-    await assert.rejects(c.findContact({ email: 'ann@example.com' }), (e: Error) => {
+    await assert.rejects(c.findContact({ email: 'ann@example.com', kind: 'user' }), (e: Error) => {
       assert.ok(e instanceof CustomerlyUnavailableError);
       assert.match(e.message, /GET \/users/);
       assert.match(e.message, /503/);
@@ -243,7 +239,7 @@ describe('retries', () => {
 
   it('429 forever: unavailable, carrying the Retry-After', async () => {
     fake.fault({ kind: 'rateLimit', retryAfter: 9 });
-    await assert.rejects(client({ maxRetries: 1 }).findContact({ email: 'ann@example.com' }), (e: Error) => {
+    await assert.rejects(client({ maxRetries: 1 }).findContact({ email: 'ann@example.com', kind: 'user' }), (e: Error) => {
       assert.ok(e instanceof CustomerlyUnavailableError);
       assert.equal(e.retryAfterMs, 9000);
       return true;
@@ -253,7 +249,7 @@ describe('retries', () => {
 
   it('maxRetries 0 sends exactly one request', async () => {
     fake.fault({ kind: 'status', status: 500 });
-    await assert.rejects(client({ maxRetries: 0 }).findContact({ email: 'ann@example.com' }), CustomerlyUnavailableError);
+    await assert.rejects(client({ maxRetries: 0 }).findContact({ email: 'ann@example.com', kind: 'user' }), CustomerlyUnavailableError);
     assert.equal(fake.requests.length, 1);
     assert.deepEqual(sleeps, []);
   });
@@ -261,7 +257,7 @@ describe('retries', () => {
   it('a hang times out and is retried', async () => {
     fake.fault({ kind: 'hang', times: 1 });
     const started = Date.now();
-    const found = await client({ timeoutMs: 100 }).findContact({ email: 'ann@example.com' });
+    const found = await client({ timeoutMs: 100 }).findContact({ email: 'ann@example.com', kind: 'user' });
     assert.equal(found?.contact.email, 'ann@example.com');
     assert.equal(fake.requests.length, 2);
     assert.match(retries[0]!.reason, /timed out after 100 ms/);
@@ -270,7 +266,7 @@ describe('retries', () => {
 
   it('a hang every time ends as unavailable', async () => {
     fake.fault({ kind: 'hang' });
-    await assert.rejects(client({ timeoutMs: 100, maxRetries: 1 }).findContact({ email: 'ann@example.com' }), (e: Error) => {
+    await assert.rejects(client({ timeoutMs: 100, maxRetries: 1 }).findContact({ email: 'ann@example.com', kind: 'user' }), (e: Error) => {
       assert.ok(e instanceof CustomerlyUnavailableError);
       assert.match(e.message, /timed out after 100 ms/);
       return true;
@@ -279,7 +275,7 @@ describe('retries', () => {
   });
 
   it('a refused connection is retried, then unavailable', async () => {
-    await assert.rejects(client({ apiUrl: 'http://127.0.0.1:9/v1', maxRetries: 2 }).findContact({ email: 'ann@example.com' }), CustomerlyUnavailableError);
+    await assert.rejects(client({ apiUrl: 'http://127.0.0.1:9/v1', maxRetries: 2 }).findContact({ email: 'ann@example.com', kind: 'user' }), CustomerlyUnavailableError);
     assert.equal(sleeps.length, 2);
   });
 });
@@ -292,7 +288,7 @@ describe('concurrency cap', () => {
       fake.fault({ kind: 'latency', ms: 60 });
       const c = client({ apiUrl: proxy.url, limiter: new ConcurrencyLimiter(max) });
       const emails = ['ann', 'bob', 'ann', 'bob', 'ann', 'bob'].map((n) => `${n}@example.com`);
-      const found = await Promise.all(emails.map((email) => c.findContact({ email })));
+      const found = await Promise.all(emails.map((email) => c.findContact({ email, kind: 'user' })));
       assert.deepEqual(found.map((f) => f?.contact.email), emails);
       const at = fake.requests.map((r) => r.at).sort((a, b) => a - b);
       return { maxInFlight: proxy.maxInFlight, at };
@@ -320,10 +316,10 @@ describe('concurrency cap', () => {
     const gate = new Promise<void>((r) => (release = r));
     fake.fault({ kind: 'status', status: 503, times: 1, path: '/users' });
     const slow = client({ limiter, sleep: () => gate });
-    const first = slow.findContact({ email: 'ann@example.com' });
+    const first = slow.findContact({ email: 'ann@example.com', kind: 'user' });
     await new Promise((r) => setTimeout(r, 100));
     // The first call sleeps before its retry: the slot must be free for another.
-    const other = await client({ limiter }).findContact({ email: 'lee@example.com' });
+    const other = await client({ limiter }).findContact({ email: 'lee@example.com', kind: 'lead' });
     assert.equal(other?.kind, 'lead');
     release();
     assert.equal((await first)?.contact.email, 'ann@example.com');

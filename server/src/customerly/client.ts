@@ -64,17 +64,17 @@ export class CustomerlyClient {
     this.sleep = opts.sleep ?? defaultSleep;
   }
 
-  /** Finds a contact: a user by external id, then a user by email, then a lead by email. Null when none. */
-  async findContact(query: { email?: string; userId?: string }): Promise<FoundContact | null> {
-    if (query.userId) {
-      const byId = await this.getContact('/users', { user_id: query.userId });
-      if (byId) return { kind: 'user', contact: byId };
+  /**
+   * Finds a contact with one call: a lead by email when the payload said lead, else a user by external id when
+   * known, else a user by email. Null when Customerly does not know it.
+   */
+  async findContact(query: { email: string; userId?: string; kind: ContactKind }): Promise<FoundContact | null> {
+    if (query.kind === 'lead') {
+      const lead = await this.getContact('/leads', { email: query.email });
+      return lead ? { kind: 'lead', contact: lead } : null;
     }
-    if (!query.email) return null;
-    const user = await this.getContact('/users', { email: query.email });
-    if (user) return { kind: 'user', contact: user };
-    const lead = await this.getContact('/leads', { email: query.email });
-    return lead ? { kind: 'lead', contact: lead } : null;
+    const user = await this.getContact('/users', query.userId ? { user_id: query.userId } : { email: query.email });
+    return user ? { kind: 'user', contact: user } : null;
   }
 
   /** Writes attributes onto a contact (e.g. a returned password), through the bulk upsert keyed on email. */

@@ -66,7 +66,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     async create(input: NewDelivery): Promise<StoredDelivery> {
       const { secrets, ...data } = input;
-      const created = await strapi.documents(DELIVERY_UID as any).create({
+      // The query engine, not the document service: one insert, no transaction, no draft/publish work. The
+      // documentId is still generated (the model's default).
+      const created = await strapi.db.query(DELIVERY_UID as any).create({
         data: {
           eventId: randomUUID(),
           receivedAt: new Date(),

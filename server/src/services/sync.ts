@@ -68,8 +68,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       };
     }
 
-    const { roles, policy } = await svc(strapi, 'roles').policy(settings);
-    const wantedRole: RoleRef | undefined = req.params.role ? requestedRole(roles, policy, req.params.role) : undefined;
+    // The role policy is only needed to give a role: a role parameter, or a new user.
+    const { roles, policy } = req.params.role || !found ? await svc(strapi, 'roles').policy(settings) : { roles: [], policy: undefined };
+    const wantedRole: RoleRef | undefined = req.params.role && policy ? requestedRole(roles, policy, req.params.role) : undefined;
     const userAttributes = (strapi.contentType(USER_UID as any) as any).attributes;
     const mapping: MappingResult | undefined =
       req.action === 'update_tags' ? undefined : applyMapping(contact, settings.fieldMapping, userAttributes, tagsField);
@@ -103,7 +104,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       }
       if (wantedRole) {
         if (user.role?.id === wantedRole.id) roleResult = { name: wantedRole.name, changed: false };
-        else if (!isAllowed(policy, user.role)) {
+        else if (!isAllowed(policy!, user.role)) {
           roleResult = { name: user.role?.name ?? null, changed: false, kept: `the current role is not on the webhook allowlist, so it is not changed` };
         } else {
           data.role = wantedRole.id;
@@ -115,7 +116,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         await strapi.documents(USER_UID as any).update({ documentId: user.documentId, data: data as any });
       }
     } else {
-      const role = wantedRole ?? policy.defaultRole;
+      const role = wantedRole ?? policy!.defaultRole;
       const usersSvc = svc(strapi, 'users');
       const username: string = await usersSvc.freeUsername(mapping?.login || baseUsername(settings.usernameFormat, contact.email, contact.name));
       password = mapping?.password ? { value: mapping.password, generated: false } : { value: generatePassword(), generated: true };
@@ -202,7 +203,7 @@ async function learnContact(req: SyncRequest, settings: PluginConfig, client: Cu
 
   if ((needTags || needDetails) && client) {
     const before = client.requestCount;
-    const found = await client.findContact({ email: contact.email, userId: contact.userId });
+    const found = await client.findContact({ email: contact.email, userId: contact.userId, kind: contact.kind });
     summary.apiCalls = client.requestCount - before;
     if (found) {
       const c = found.contact;
