@@ -53,11 +53,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    * Links the delivery to its user with one plain statement on the join table. (Strapi's relation update opens a
    * transaction per call, which deadlocks under concurrent workers on MySQL and then fails to restore the row.)
    */
-  async function linkUser(deliveryId: number, userId: number): Promise<void> {
+  async function linkUser(deliveryId: number, userId: number, firstAttempt: boolean): Promise<void> {
     const joinTable = (strapi.db.metadata.get(DELIVERY_UID as any) as any).attributes.user.joinTable;
     const own = joinTable.joinColumn.name as string;
     const target = joinTable.inverseJoinColumn.name as string;
     const knex = strapi.db.connection;
+    // A delivery's first outcome has no link yet; a later attempt may have one already.
+    if (firstAttempt) {
+      await knex(joinTable.name).insert({ [own]: deliveryId, [target]: userId });
+      return;
+    }
     const current = await knex(joinTable.name).where(own, deliveryId).first(target);
     if (!current) await knex(joinTable.name).insert({ [own]: deliveryId, [target]: userId });
     else if (Number(current[target]) !== userId) await knex(joinTable.name).where(own, deliveryId).update({ [target]: userId });
@@ -127,7 +132,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           ...(outcome.nextAttemptAt ? { nextAttemptAt: outcome.nextAttemptAt } : {}),
         },
       });
-      if (outcome.userId) await linkUser(delivery.id, outcome.userId);
+      if (outcome.userId) await linkUser(delivery.id, outcome.userId, (delivery.history ?? []).length === 0);
     },
   };
 };

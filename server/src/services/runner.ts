@@ -48,15 +48,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const svc = (name: string) => strapi.plugin('customerly').service(name);
 
   return {
-    async execute(row: QueueRow): Promise<WebhookAnswer> {
+    /**
+     * `known` lets a caller that already holds the delivery (as it was when claimed) and the settings skip
+     * reading them again.
+     */
+    async execute(row: QueueRow, known?: { delivery: StoredDelivery; settings: PluginConfig }): Promise<WebhookAnswer> {
       const record = svc('delivery-record');
       const queue = svc('queue');
-      const delivery: StoredDelivery | null = await record.findById(row.id);
+      const delivery: StoredDelivery | null = known?.delivery ?? (await record.findById(row.id));
       if (!delivery) {
         if (row.contactKey) await queue.unlockContact(row.contactKey, row.id);
         return { status: 404, body: { ok: false, error: { status: 404, code: 'not_found', message: 'The delivery is gone: it was pruned or deleted.' } } };
       }
-      const settings: PluginConfig = await svc('settings').get();
+      const settings: PluginConfig = known?.settings ?? (await svc('settings').get());
       try {
         const params: WebhookParams = parseParams(
           Object.fromEntries(Object.entries(delivery.params ?? {}).map(([k, v]) => [k, String(v)]))

@@ -58,7 +58,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const contact = learned.contact;
 
     // 2. The user.
-    const found = await svc(strapi, 'users').findForContact(contact, tagsField);
+    // The user's role is only read when a role parameter may change it.
+    const found = await svc(strapi, 'users').findForContact(contact, tagsField, !!req.params.role);
     if (!found && req.action !== 'add') {
       return {
         status: 'skipped',

@@ -40,9 +40,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** Finds the user of a contact: by Customerly id, then by external user_id, then by email (ignoring case). */
   async findForContact(
     contact: { email: string; crmheroUserId?: string; userId?: string },
-    tagsField: string
+    tagsField: string,
+    withRole = true
   ): Promise<{ user: SyncedUser; matchedBy: 'customerly_id' | 'user_id' | 'email' } | null> {
-    const populate = { role: { select: ['id', 'name', 'type'] }, [tagsField]: { select: ['id', 'documentId', 'name'] } };
+    const populate = {
+      ...(withRole ? { role: { select: ['id', 'name', 'type'] } } : {}),
+      [tagsField]: { select: ['id', 'documentId', 'name'] },
+    };
     const query = strapi.db.query(USER_UID as any);
     if (contact.crmheroUserId) {
       const user = await query.findOne({ where: { customerlyContactId: contact.crmheroUserId }, populate });

@@ -71,7 +71,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const queue = svc('queue');
     const deadline = Date.now() + settings.queue.syncWaitMs;
     for (let pause = 10; ; pause = Math.min(pause * 2, 250)) {
-      if (await queue.tryClaim(row, settings.queue.leaseMs)) return svc('runner').execute(row);
+      if (await queue.tryClaim(row, settings.queue.leaseMs)) {
+        // The claim counted one more attempt and moved it to processing.
+        const claimed = { ...delivery, attempts: (delivery.attempts ?? 0) + 1, status: 'processing' as const };
+        return svc('runner').execute(row, { delivery: claimed, settings });
+      }
       if (Date.now() >= deadline) {
         await queue.reschedule(delivery.id, Date.now());
         svc('worker').wake();
