@@ -3,11 +3,11 @@
  * restarted on the same database), and Debian's Chromium driven by playwright-core.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { testStrapiEnv } from '../helpers/strapi';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -58,27 +58,16 @@ export interface E2EServer {
 export async function startServer(env: Record<string, string>): Promise<E2EServer> {
   const db = await createTestDatabase();
   const port = await freePort();
-  const secret = () => randomBytes(16).toString('base64');
   const fullEnv: Record<string, string> = {
     ...(process.env as Record<string, string>),
-    ENV_PATH: path.join(ROOT, 'playground', '.env.tests-never-exists'),
-    NODE_ENV: 'production',
-    STRAPI_TELEMETRY_DISABLED: 'true',
-    STRAPI_STARTUP_LOG: 'false',
-    LOG_LEVEL: 'warn',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    APP_KEYS: [secret(), secret()].join(','),
-    API_TOKEN_SALT: secret(),
-    ADMIN_JWT_SECRET: secret(),
-    TRANSFER_TOKEN_SALT: secret(),
-    JWT_SECRET: secret(),
-    ENCRYPTION_KEY: secret(),
-    CUSTOMERLY_WEBHOOK_KEY: '',
-    CUSTOMERLY_API_TOKEN: '',
-    PLAYGROUND_CUSTOMERLY_CONFIG: '{}',
-    ...db.env,
-    ...env,
+    ...testStrapiEnv(db, {
+      NODE_ENV: 'production',
+      PORT: String(port),
+      CUSTOMERLY_WEBHOOK_KEY: '',
+      CUSTOMERLY_API_TOKEN: '',
+      PLAYGROUND_CUSTOMERLY_CONFIG: '{}',
+      ...env,
+    }),
   };
   const output: string[] = [];
   let child: ChildProcess | null = null;

@@ -67,19 +67,17 @@ function captureOutput(sink: string[]): () => void {
 // Strapi's log lines start with a timestamp and a level; the test runner's own output is left alone.
 const isStrapiLogLine = (chunk: unknown) => /^\[\d{4}-\d\d-\d\d [\d:.]+\]/.test(String(chunk).replace(/\x1b\[[0-9;]*m/g, ''));
 
-export async function startStrapi(opts: StartOptions = {}): Promise<TestStrapi> {
-  const db = opts.db ?? (await createTestDatabase());
-  const dropDb = () => (opts.keepDb || opts.db ? Promise.resolve() : db.drop());
-  const webhookKey = opts.webhookKey ?? randomBytes(32).toString('base64url');
+/**
+ * The environment a test Strapi runs with: no developer .env (ENV_PATH points nowhere), fresh random secrets,
+ * quiet startup, the given database, then the overrides.
+ */
+export function testStrapiEnv(db: Pick<TestDatabase, 'env'>, overrides: Record<string, string> = {}): Record<string, string> {
   const secret = () => randomBytes(16).toString('base64');
-
-  Object.assign(process.env, {
-    // Ignore any developer .env: tests set everything they need here.
+  return {
     ENV_PATH: path.join(PLAYGROUND_DIR, '.env.tests-never-exists'),
-    NODE_ENV: 'test',
     STRAPI_TELEMETRY_DISABLED: 'true',
     STRAPI_STARTUP_LOG: 'false',
-    LOG_LEVEL: opts.logLevel ?? 'warn',
+    LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
     APP_KEYS: [secret(), secret()].join(','),
     API_TOKEN_SALT: secret(),
@@ -87,13 +85,27 @@ export async function startStrapi(opts: StartOptions = {}): Promise<TestStrapi> 
     TRANSFER_TOKEN_SALT: secret(),
     JWT_SECRET: secret(),
     ENCRYPTION_KEY: secret(),
-    CUSTOMERLY_WEBHOOK_KEY: webhookKey,
-    CUSTOMERLY_API_URL: opts.apiUrl ?? 'http://127.0.0.1:9/v1',
-    CUSTOMERLY_API_TOKEN: opts.apiToken ?? '',
-    PLAYGROUND_CUSTOMERLY_CONFIG: JSON.stringify(opts.pluginConfig ?? {}),
     ...db.env,
-    ...opts.env,
-  });
+    ...overrides,
+  };
+}
+
+export async function startStrapi(opts: StartOptions = {}): Promise<TestStrapi> {
+  const db = opts.db ?? (await createTestDatabase());
+  const dropDb = () => (opts.keepDb || opts.db ? Promise.resolve() : db.drop());
+  const webhookKey = opts.webhookKey ?? randomBytes(32).toString('base64url');
+  Object.assign(
+    process.env,
+    testStrapiEnv(db, {
+      NODE_ENV: 'test',
+      LOG_LEVEL: opts.logLevel ?? 'warn',
+      CUSTOMERLY_WEBHOOK_KEY: webhookKey,
+      CUSTOMERLY_API_URL: opts.apiUrl ?? 'http://127.0.0.1:9/v1',
+      CUSTOMERLY_API_TOKEN: opts.apiToken ?? '',
+      PLAYGROUND_CUSTOMERLY_CONFIG: JSON.stringify(opts.pluginConfig ?? {}),
+      ...opts.env,
+    })
+  );
 
   const output: string[] = [];
   const restoreOutput = captureOutput(output);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildRolePolicy, findRole, isAllowed, requestedRole, type RoleRef } from '../../server/src/services/roles';
-import { WebhookError } from '../../server/src/utils/webhook-error';
+import { webhookError } from '../helpers/assertions';
 
 const ROLES: RoleRef[] = [
   { id: 1, name: 'Authenticated', type: 'authenticated' },
@@ -11,16 +11,6 @@ const ROLES: RoleRef[] = [
   // A role whose *name* is another role's type: the type match must win.
   { id: 5, name: 'editor', type: 'legacy-editor' },
 ];
-
-function webhookError(fn: () => unknown): WebhookError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof WebhookError, `a WebhookError, not ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a WebhookError');
-}
 
 const noDefault = { defaultRole: '', allowedRoles: [] as string[] };
 

@@ -1,17 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { extractContact, normaliseEmail, normaliseTags } from '../../server/src/webhook/contact';
-import { WebhookError } from '../../server/src/utils/webhook-error';
-
-function webhookError(fn: () => unknown): WebhookError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof WebhookError, `a WebhookError, not ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a WebhookError');
-}
+import { webhookError } from '../helpers/assertions';
 
 const user = (fields: Record<string, unknown>) => ({ event: 'contact_tagged', data: { user: { data: fields } } });
 const lead = (fields: Record<string, unknown>) => ({ event: 'contact_tagged', data: { lead: { data: fields } } });

@@ -1,18 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KNOWN_PARAMS, parseParams, splitQuery } from '../../server/src/webhook/params';
-import { WebhookError } from '../../server/src/utils/webhook-error';
-
-/** Runs `fn` and returns the WebhookError it throws (failing when it throws nothing or something else). */
-function webhookError(fn: () => unknown): WebhookError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof WebhookError, `a WebhookError, not ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a WebhookError');
-}
+import { webhookError } from '../helpers/assertions';
 
 describe('splitQuery', () => {
   it('takes the access key out of the parameters', () => {
