@@ -9,6 +9,7 @@ import { secureEqual } from '../utils/secure-compare';
 import { WebhookError, isWebhookError } from '../utils/webhook-error';
 import type { StoredDelivery } from './delivery-record';
 import type { QueueRow } from './queue';
+import { readContactField } from './field-mapping';
 import { requestedRole } from './roles';
 import type { WebhookAnswer } from './runner';
 
@@ -167,7 +168,7 @@ function passwordValues(contact: ContactInput, settings: PluginConfig): Record<s
   const out: Record<string, string> = {};
   for (const row of settings.fieldMapping) {
     if (row.to !== 'user_pass') continue;
-    const value = row.from.startsWith('attributes.') ? contact.attributes?.[row.from.slice(11)] : contact.fields[row.from];
+    const value = readContactField(contact, row.from);
     if (typeof value === 'string' && value.length > 0 && value !== REDACTED) out[row.from] = value;
   }
   return out;
