@@ -23,6 +23,7 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) => {
 
     const querystring: string = ctx.querystring ?? '';
     ctx.url = redactUrl(ctx.url);
+    strapi.plugin('customerly').service('worker').noteIntake();
 
     if (config().rateLimit.enabled) {
       const wait = limiter.take(ctx.request.ip ?? 'unknown');

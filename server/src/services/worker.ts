@@ -6,6 +6,8 @@ type QueueConfig = PluginConfig['queue'];
 
 const SWEEP_EVERY_MS = 5_000;
 const PRUNE_EVERY_MS = 3_600_000;
+/** While webhooks keep arriving, the worker keeps to one delivery at a time, so that answers stay fast. */
+const INTAKE_QUIET_MS = 250;
 
 /**
  * The worker each Strapi process runs: it claims due deliveries (at most `queue.concurrency` at once, never two
@@ -25,6 +27,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   let lastSweep = 0;
   let lastPrune = 0;
   let processed = 0;
+  let lastIntakeAt = 0;
 
   const config = (): QueueConfig => (strapi.config.get('plugin::customerly') as PluginConfig).queue;
 
@@ -56,7 +59,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const pruned = await queue.prune(cfg.retentionDays);
         if (pruned) strapi.log.info(`[customerly] pruned ${pruned} deliveries older than ${cfg.retentionDays} days`);
       }
-      let free = cfg.concurrency - active.size;
+      const busyReceiving = Date.now() - lastIntakeAt < INTAKE_QUIET_MS;
+      let free = (busyReceiving ? 1 : cfg.concurrency) - active.size;
       if (free > 0) {
         const rows: QueueRow[] = await queue.due(free * 4 + 4);
         for (const row of rows) {
@@ -76,6 +80,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (again || claimed > 0) {
       again = false;
       schedule(0);
+    } else if (active.size > 0 && Date.now() - lastIntakeAt < INTAKE_QUIET_MS) {
+      // Held back by incoming webhooks: look again when they quieten down.
+      schedule(INTAKE_QUIET_MS);
     } else schedule(cfg.pollMs);
   }
 
@@ -107,6 +114,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       schedule(0);
     },
     wake,
+    /** Called for each incoming webhook: the worker gives way to the intake while a burst arrives. */
+    noteIntake() {
+      lastIntakeAt = Date.now();
+    },
     /** Stops claiming, and waits for the deliveries in hand (their claims are released as they finish). */
     async stop(): Promise<void> {
       stopping = true;
