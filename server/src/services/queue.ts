@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { CONTACT_LOCK_UID, DELIVERY_UID } from '../content-types';
+import { isTransient } from '../utils/transient';
 
 /**
  * The durable queue, on the app's own database (SQLite, PostgreSQL or MySQL/MariaDB), shared by every Strapi
@@ -63,18 +64,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     processId,
 
     /** Holds a contact for one delivery. Takes over a lock whose lease has expired. */
-    async lockContact(contactKey: string, deliveryId: number, leaseMs: number): Promise<boolean> {
+    async lockContact(contactKey: string, deliveryId: number, leaseMs: number, trx: any = knex()): Promise<boolean> {
       const l = L();
       const owner = lockOwner(deliveryId);
       const now = Date.now();
-      await knex()(l.table)
+      await trx(l.table)
         .insert({ [l.contactKey]: contactKey, [l.lockedBy]: owner, [l.lockedUntil]: now + leaseMs, [l.documentId]: `lock-${randomBytes(9).toString('hex')}` })
         .onConflict(l.contactKey)
         .ignore();
-      const row = await knex()(l.table).where(l.contactKey, contactKey).first(l.lockedBy, l.lockedUntil);
+      const row = await trx(l.table).where(l.contactKey, contactKey).first(l.lockedBy, l.lockedUntil);
       if (row?.[l.lockedBy] === owner) return true;
       if (row && Number(row[l.lockedUntil]) < now) {
-        const taken = await knex()(l.table)
+        const taken = await trx(l.table)
           .where(l.contactKey, contactKey)
           .andWhere(l.lockedUntil, '<', now)
           .update({ [l.lockedBy]: owner, [l.lockedUntil]: now + leaseMs });
@@ -126,23 +127,46 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async tryClaim(row: QueueRow, leaseMs: number): Promise<boolean> {
       if (await this.hasEarlierPending(row)) return false;
-      if (row.contactKey && !(await this.lockContact(row.contactKey, row.id, leaseMs))) return false;
       const d = D();
-      const now = Date.now();
-      const claimed = await knex()(d.table)
-        .where(d.id, row.id)
-        .andWhere((q: any) =>
-          q.where(d.status, 'queued').orWhere((q2: any) => q2.where(d.status, 'processing').andWhere(d.lockedUntil, '<', now))
-        )
-        .update({
-          [d.status]: 'processing',
-          [d.lockedBy]: lockOwner(row.id),
-          [d.lockedUntil]: now + leaseMs,
-          [d.attempts]: knex().raw('?? + 1', [d.attempts]),
+      const l = L();
+      try {
+        // The contact lock and the claim are written in one transaction: one commit, and never one without the other.
+        return await knex().transaction(async (trx: any) => {
+          if (row.contactKey && !(await this.lockContact(row.contactKey, row.id, leaseMs, trx))) return false;
+          const now = Date.now();
+          const claimed = await trx(d.table)
+            .where(d.id, row.id)
+            .andWhere((q: any) =>
+              q.where(d.status, 'queued').orWhere((q2: any) => q2.where(d.status, 'processing').andWhere(d.lockedUntil, '<', now))
+            )
+            .update({
+              [d.status]: 'processing',
+              [d.lockedBy]: lockOwner(row.id),
+              [d.lockedUntil]: now + leaseMs,
+              [d.attempts]: trx.raw('?? + 1', [d.attempts]),
+            });
+          if (Number(claimed) === 1) return true;
+          if (row.contactKey) await trx(l.table).where({ [l.contactKey]: row.contactKey, [l.lockedBy]: lockOwner(row.id) }).delete();
+          return false;
         });
-      if (Number(claimed) === 1) return true;
-      if (row.contactKey) await this.unlockContact(row.contactKey, row.id);
-      return false;
+      } catch (e) {
+        // A deadlock or busy database while claiming only means "not now": the caller tries again later.
+        if (isTransient(e)) return false;
+        throw e;
+      }
+    },
+
+    /**
+     * Ends a claim: `write` records the outcome, and the contact lock is released, in one transaction. Then the
+     * requests of this process waiting for the contact are woken.
+     */
+    async settle(row: QueueRow, write: (trx: any) => Promise<void>): Promise<void> {
+      const l = L();
+      await knex().transaction(async (trx: any) => {
+        await write(trx);
+        if (row.contactKey) await trx(l.table).where({ [l.contactKey]: row.contactKey, [l.lockedBy]: lockOwner(row.id) }).delete();
+      });
+      if (row.contactKey) notify(row.contactKey);
     },
 
     /** Due deliveries in arrival order, oldest first. */
