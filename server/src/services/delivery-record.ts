@@ -167,12 +167,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         .update({ where: { id: delivery.id }, data: { status: 'queued', nextAttemptAt: Date.now(), lockedBy: null, lockedUntil: null } });
     },
 
-    /**
-     * Records an attempt's outcome and ends the claim. A final outcome also drops the sealed secrets.
-     * `trx` runs it inside a caller's transaction (see queue.settle).
-     */
-    async finish(delivery: StoredDelivery, outcome: DeliveryOutcome, trx?: any): Promise<void> {
-      const knex = trx ?? strapi.db.connection;
+    /** Records an attempt's outcome and ends the claim. A final outcome also drops the sealed secrets. */
+    async finish(delivery: StoredDelivery, outcome: DeliveryOutcome): Promise<void> {
+      const knex = strapi.db.connection;
       const now = new Date();
       const history = [
         ...(delivery.history ?? []),

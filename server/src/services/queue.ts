@@ -64,18 +64,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     processId,
 
     /** Holds a contact for one delivery. Takes over a lock whose lease has expired. */
-    async lockContact(contactKey: string, deliveryId: number, leaseMs: number, trx: any = knex()): Promise<boolean> {
+    async lockContact(contactKey: string, deliveryId: number, leaseMs: number): Promise<boolean> {
       const l = L();
       const owner = lockOwner(deliveryId);
       const now = Date.now();
-      await trx(l.table)
+      await knex()(l.table)
         .insert({ [l.contactKey]: contactKey, [l.lockedBy]: owner, [l.lockedUntil]: now + leaseMs, [l.documentId]: `lock-${randomBytes(9).toString('hex')}` })
         .onConflict(l.contactKey)
         .ignore();
-      const row = await trx(l.table).where(l.contactKey, contactKey).first(l.lockedBy, l.lockedUntil);
+      const row = await knex()(l.table).where(l.contactKey, contactKey).first(l.lockedBy, l.lockedUntil);
       if (row?.[l.lockedBy] === owner) return true;
       if (row && Number(row[l.lockedUntil]) < now) {
-        const taken = await trx(l.table)
+        const taken = await knex()(l.table)
           .where(l.contactKey, contactKey)
           .andWhere(l.lockedUntil, '<', now)
           .update({ [l.lockedBy]: owner, [l.lockedUntil]: now + leaseMs });
@@ -130,25 +130,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const d = D();
       const l = L();
       try {
-        // The contact lock and the claim are written in one transaction: one commit, and never one without the other.
-        return await knex().transaction(async (trx: any) => {
-          if (row.contactKey && !(await this.lockContact(row.contactKey, row.id, leaseMs, trx))) return false;
-          const now = Date.now();
-          const claimed = await trx(d.table)
-            .where(d.id, row.id)
-            .andWhere((q: any) =>
-              q.where(d.status, 'queued').orWhere((q2: any) => q2.where(d.status, 'processing').andWhere(d.lockedUntil, '<', now))
-            )
-            .update({
-              [d.status]: 'processing',
-              [d.lockedBy]: lockOwner(row.id),
-              [d.lockedUntil]: now + leaseMs,
-              [d.attempts]: trx.raw('?? + 1', [d.attempts]),
-            });
-          if (Number(claimed) === 1) return true;
-          if (row.contactKey) await trx(l.table).where({ [l.contactKey]: row.contactKey, [l.lockedBy]: lockOwner(row.id) }).delete();
-          return false;
-        });
+        // Plain statements, not a transaction: on SQLite (one connection) a transaction held across awaits stalls
+        // every other query of the process.
+        if (row.contactKey && !(await this.lockContact(row.contactKey, row.id, leaseMs))) return false;
+        const now = Date.now();
+        const claimed = await knex()(d.table)
+          .where(d.id, row.id)
+          .andWhere((q: any) =>
+            q.where(d.status, 'queued').orWhere((q2: any) => q2.where(d.status, 'processing').andWhere(d.lockedUntil, '<', now))
+          )
+          .update({
+            [d.status]: 'processing',
+            [d.lockedBy]: lockOwner(row.id),
+            [d.lockedUntil]: now + leaseMs,
+            [d.attempts]: knex().raw('?? + 1', [d.attempts]),
+          });
+        if (Number(claimed) === 1) return true;
+        if (row.contactKey) await knex()(l.table).where({ [l.contactKey]: row.contactKey, [l.lockedBy]: lockOwner(row.id) }).delete();
+        return false;
       } catch (e) {
         // A deadlock or busy database while claiming only means "not now": the caller tries again later.
         if (isTransient(e)) return false;
@@ -156,17 +155,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
     },
 
-    /**
-     * Ends a claim: `write` records the outcome, and the contact lock is released, in one transaction. Then the
-     * requests of this process waiting for the contact are woken.
-     */
-    async settle(row: QueueRow, write: (trx: any) => Promise<void>): Promise<void> {
-      const l = L();
-      await knex().transaction(async (trx: any) => {
-        await write(trx);
-        if (row.contactKey) await trx(l.table).where({ [l.contactKey]: row.contactKey, [l.lockedBy]: lockOwner(row.id) }).delete();
-      });
-      if (row.contactKey) notify(row.contactKey);
+    /** Ends a claim: `write` records the outcome, then the contact is released and this process's waiters woken. */
+    async settle(row: QueueRow, write: () => Promise<void>): Promise<void> {
+      await write();
+      if (row.contactKey) await this.unlockContact(row.contactKey, row.id);
     },
 
     /** Due deliveries in arrival order, oldest first. */

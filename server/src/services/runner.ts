@@ -63,7 +63,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const settings: PluginConfig = known?.settings ?? (await svc('settings').get());
       let settled = false;
       const settle = async (outcome: DeliveryOutcome) => {
-        await queue.settle(row, (trx: unknown) => record.finish(delivery, outcome, trx));
+        await queue.settle(row, () => record.finish(delivery, outcome));
         settled = true;
       };
       try {
