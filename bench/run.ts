@@ -37,11 +37,17 @@ async function main() {
   const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, database: app.db.kind, scale: SCALE };
   const settings = strapi.plugin('customerly').service('settings');
 
-  const post = async (pathAndQuery: string, body: unknown) => {
+  const post = async (pathAndQuery: string, body: unknown, retried = false): Promise<{ status: number; ms: number }> => {
     const t0 = performance.now();
-    const res = await fetch(`${app.baseUrl}${pathAndQuery}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    await res.arrayBuffer();
-    return { status: res.status, ms: performance.now() - t0 };
+    try {
+      const res = await fetch(`${app.baseUrl}${pathAndQuery}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      await res.arrayBuffer();
+      return { status: res.status, ms: performance.now() - t0 };
+    } catch (e) {
+      // A kept-alive socket the server closed while idle (e.g. during the in-process add loop): send again once.
+      if (!retried && (e as { cause?: { code?: string } }).cause?.code === 'ECONNRESET') return post(pathAndQuery, body, true);
+      throw e;
+    }
   };
   const hook = (action: string, extra = '') => `/api/customerly/webhook?action=${action}&access_key=${encodeURIComponent(app.webhookKey)}${extra}`;
 
@@ -57,13 +63,13 @@ async function main() {
 
   // 1. update_tags: ABAB to spread the noise; the best run of each side counts.
   const TAGS_N = n(800);
-  const runUpdateTags = async (baseline: boolean, v: number) => {
+  const runUpdateTags = async (baseline: boolean | 'record', v: number) => {
     const tasks = Array.from({ length: TAGS_N }, (_, k) => {
       const i = k % USERS;
       const email = `bench${i}@example.com`;
       const tags = tagSet(i, v + k);
       return baseline
-        ? () => post('/api/bench/update-tags', { email, tags })
+        ? () => post(`/api/bench/update-tags${baseline === 'record' ? '?record=1' : ''}`, { email, tags })
         : () => post(hook('update_tags'), userWebhook({ email, tags, attributes: {} }));
     });
     const t0 = performance.now();
@@ -76,9 +82,16 @@ async function main() {
   await runUpdateTags(false, 200);
   const base1 = await runUpdateTags(true, 1), hook1 = await runUpdateTags(false, 2);
   const base2 = await runUpdateTags(true, 3), hook2 = await runUpdateTags(false, 4);
+  const rec1 = await runUpdateTags('record', 5), rec2 = await runUpdateTags('record', 6);
   const tagsBase = Math.max(base1, base2);
   const tagsHook = Math.max(hook1, hook2);
-  results.updateTags = { requests: TAGS_N, concurrency: 8, baselinePerSecond: round(tagsBase, 1), webhookPerSecond: round(tagsHook, 1), ratio: round(tagsHook / tagsBase), target: 0.7 };
+  const tagsRecorded = Math.max(rec1, rec2);
+  results.updateTags = {
+    requests: TAGS_N, concurrency: 8,
+    baselinePerSecond: round(tagsBase, 1), webhookPerSecond: round(tagsHook, 1), ratio: round(tagsHook / tagsBase), target: 0.7,
+    // A second baseline that also stores the delivery and its outcome: what durability alone costs.
+    baselineWithDeliveryRecordPerSecond: round(tagsRecorded, 1), ratioToRecordedBaseline: round(tagsHook / tagsRecorded),
+  };
   console.log('update_tags', results.updateTags);
 
   // 2. add: sequential on both sides; the same tags and data.
@@ -169,6 +182,7 @@ async function main() {
     '| figure | measured | baseline (same run) | ratio or value | target |',
     '|---|---|---|---|---|',
     `| update_tags on existing users | ${u.webhookPerSecond}/s | bare route ${u.baselinePerSecond}/s | ${u.ratio} | ≥ 0.7 |`,
+    `| update_tags, against the bare route that also stores the delivery and its outcome | ${u.webhookPerSecond}/s | ${u.baselineWithDeliveryRecordPerSecond}/s | ${u.ratioToRecordedBaseline} | (for the analysis) |`,
     `| add of new users | ${a.webhookPerSecond}/s | users-permissions add loop ${a.baselinePerSecond}/s | ${a.ratio} | ≥ 0.9 |`,
     `| queued burst: answer p50 / p99 (${b.senders} senders) | ${b.answerP50ms} / ${b.answerP99ms} ms | | | p99 < 50 ms |`,
     `| queued burst: drain | ${b.drainSeconds} s (${b.drainPerSecond}/s) for ${b.deliveries} | | | |`,
