@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { DELIVERY_UID } from '../content-types';
 import { SecretBox, keyMaterial } from '../utils/encryption';
+import { lazy, tableColumns } from '../utils/columns';
 
 export type DeliveryStatus = 'queued' | 'processing' | 'done' | 'skipped' | 'failed';
 export const FINAL_STATUSES: DeliveryStatus[] = ['done', 'skipped', 'failed'];
@@ -65,15 +66,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const processId = (): string => strapi.plugin('customerly').service('queue').processId;
 
-  /** Column names of the delivery table, from Strapi's metadata. */
-  let cols: Record<string, string> | undefined;
-  function columns() {
-    if (cols) return cols as Record<(typeof COLUMN_ATTRIBUTES)[number] | 'table', string>;
-    const meta = strapi.db.metadata.get(DELIVERY_UID as any) as any;
-    cols = { table: meta.tableName };
-    for (const a of COLUMN_ATTRIBUTES) cols[a] = meta.attributes[a]?.columnName ?? a;
-    return cols as Record<(typeof COLUMN_ATTRIBUTES)[number] | 'table', string>;
-  }
+  const columns = lazy(() => tableColumns(strapi, DELIVERY_UID, COLUMN_ATTRIBUTES));
 
   /**
    * Links the delivery to its user with one plain statement on the join table. (Strapi's relation update opens a

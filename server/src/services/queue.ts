@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { CONTACT_LOCK_UID, DELIVERY_UID } from '../content-types';
 import { isTransient } from '../utils/transient';
+import { lazy, tableColumns } from '../utils/columns';
 
 /**
  * The durable queue, on the app's own database (SQLite, PostgreSQL or MySQL/MariaDB), shared by every Strapi
@@ -27,27 +28,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   /** This process, as it appears in lockedBy. */
   const processId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 
-  const meta = (uid: string) => strapi.db.metadata.get(uid as any) as any;
-  const col = (uid: string, attribute: string): string => meta(uid).attributes[attribute]?.columnName ?? attribute;
   const knex = () => strapi.db.connection;
-
-  const D = () => ({
-    table: meta(DELIVERY_UID).tableName as string,
+  const D = lazy(() => ({
     id: 'id',
-    status: col(DELIVERY_UID, 'status'),
-    contactKey: col(DELIVERY_UID, 'contactKey'),
-    attempts: col(DELIVERY_UID, 'attempts'),
-    nextAttemptAt: col(DELIVERY_UID, 'nextAttemptAt'),
-    lockedBy: col(DELIVERY_UID, 'lockedBy'),
-    lockedUntil: col(DELIVERY_UID, 'lockedUntil'),
-  });
-  const L = () => ({
-    table: meta(CONTACT_LOCK_UID).tableName as string,
-    contactKey: col(CONTACT_LOCK_UID, 'contactKey'),
-    lockedBy: col(CONTACT_LOCK_UID, 'lockedBy'),
-    lockedUntil: col(CONTACT_LOCK_UID, 'lockedUntil'),
+    ...tableColumns(strapi, DELIVERY_UID, ['status', 'contactKey', 'attempts', 'nextAttemptAt', 'lockedBy', 'lockedUntil'] as const),
+  }));
+  const L = lazy(() => ({
     documentId: 'document_id',
-  });
+    ...tableColumns(strapi, CONTACT_LOCK_UID, ['contactKey', 'lockedBy', 'lockedUntil'] as const),
+  }));
 
   const lockOwner = (deliveryId: number) => `${processId}#${deliveryId}`;
 
@@ -153,12 +142,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (isTransient(e)) return false;
         throw e;
       }
-    },
-
-    /** Ends a claim: `write` records the outcome, then the contact is released and this process's waiters woken. */
-    async settle(row: QueueRow, write: () => Promise<void>): Promise<void> {
-      await write();
-      if (row.contactKey) await this.unlockContact(row.contactKey, row.id);
     },
 
     /** Due deliveries in arrival order, oldest first. */

@@ -6,7 +6,7 @@ import { parseParams, type WebhookParams } from '../webhook/params';
 import { redactValue } from '../utils/redact';
 import { isTransient, retryDelay } from '../utils/transient';
 import { isWebhookError } from '../utils/webhook-error';
-import type { DeliveryOutcome, StoredDelivery } from './delivery-record';
+import type { StoredDelivery } from './delivery-record';
 import type { QueueRow } from './queue';
 import type { SyncAction, SyncOutcome } from './sync';
 
@@ -61,11 +61,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         return { status: 404, body: { ok: false, error: { status: 404, code: 'not_found', message: 'The delivery is gone: it was pruned or deleted.' } } };
       }
       const settings: PluginConfig = known?.settings ?? (await svc('settings').get());
-      let settled = false;
-      const settle = async (outcome: DeliveryOutcome) => {
-        await queue.settle(row, () => record.finish(delivery, outcome));
-        settled = true;
-      };
       try {
         const params: WebhookParams = parseParams(
           Object.fromEntries(Object.entries(delivery.params ?? {}).map(([k, v]) => [k, String(v)]))
@@ -79,14 +74,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           settings
         );
         const body = redactValue(outcome.body, outcome.secrets) as Record<string, unknown>;
-        await settle({ status: outcome.status, result: body, userId: outcome.userId });
+        await record.finish(delivery, { status: outcome.status, result: body, userId: outcome.userId });
         return { status: 200, body };
       } catch (e) {
         const { answer, error } = failureAnswer(e, delivery.eventId);
         const attempts = delivery.attempts ?? 1;
         if (isTransient(e) && attempts < settings.queue.maxAttempts) {
           const nextAttemptAt = Date.now() + retryDelay(attempts, settings.queue.retryBaseMs, settings.queue.retryMaxMs);
-          await settle({ status: 'queued', error, nextAttemptAt });
+          await record.finish(delivery, { status: 'queued', error, nextAttemptAt });
           strapi.log.warn(`[customerly] delivery ${delivery.eventId} will be retried (attempt ${attempts} of ${settings.queue.maxAttempts}): ${error}`);
           return {
             status: 202,
@@ -100,11 +95,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           };
         }
         if (answer.status >= 500) strapi.log.error(`[customerly] delivery ${delivery.eventId} failed: ${error}`);
-        await settle({ status: 'failed', error });
+        await record.finish(delivery, { status: 'failed', error });
         return answer;
       } finally {
-        // Only when recording the outcome itself failed: release the contact anyway (the lease would, later).
-        if (!settled && row.contactKey) {
+        if (row.contactKey) {
           await queue
             .unlockContact(row.contactKey, row.id)
             .catch((err: Error) => strapi.log.error(`[customerly] could not release contact lock: ${err.message}`));
