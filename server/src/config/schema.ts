@@ -9,6 +9,9 @@ const attributeName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a content-type attribute name (letters, digits, underscore)');
 
+/** Contact fields that identify it: they are stored in clear, so they can never be a password source. */
+const PASSWORD_FORBIDDEN_SOURCES = ['email', 'crmhero_user_id', 'user_id', 'tags', 'is_user'];
+
 export const mappingTypes = ['string', 'number', 'boolean', 'date', 'json'] as const;
 
 export const fieldMappingRowSchema = z
@@ -19,7 +22,11 @@ export const fieldMappingRowSchema = z
     /** Write empty values (null, '') too; by default they are skipped. */
     writeEmpty: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .refine((row) => row.to !== 'user_pass' || !PASSWORD_FORBIDDEN_SOURCES.includes(row.from), {
+    message: "the password (user_pass) cannot come from the contact's email, ids or tags: map a Customerly attribute instead",
+    path: ['from'],
+  });
 
 export const pluginConfigSchema = z
   .object({
@@ -50,6 +57,19 @@ export const pluginConfigSchema = z
       .default({ always: false, subject: '', text: '', html: '', siteName: '' }),
     fieldMapping: z.array(fieldMappingRowSchema).default([]),
     processing: z.enum(['sync', 'queued']).default('sync'),
+    /**
+     * Lead payloads (whoever typed an email into the chat widget; the email is not verified):
+     *  - `safe`: a lead may create a user, and may update the user it created (linked to that same lead); it never
+     *    changes a user linked to another Customerly contact or a user the plugin did not create;
+     *  - `full`: leads are applied like users (only for sites where lead emails are trusted);
+     *  - `ignore`: lead payloads are answered `skipped` and change nothing.
+     */
+    leads: z.enum(['safe', 'full', 'ignore']).default('safe'),
+    /**
+     * A changed email in Customerly follows the linked user, only on a `crmhero_user_id` match of a Customerly user
+     * (never on `user_id` alone, which the website's script sets; never for a lead).
+     */
+    followEmailChanges: z.boolean().default(true),
     userTagsField: attributeName.default('tags'),
     /** Largest webhook body accepted, in bytes (413 above it). */
     maxBodyBytes: z.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),

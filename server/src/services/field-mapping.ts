@@ -1,4 +1,6 @@
 import type { FieldMappingRow } from '../config/schema';
+import { REDACTED } from '../utils/redact';
+import { attributeValueProblem, passwordProblem, usernameProblem, type AttributeSpec } from './attribute-values';
 
 /** Targets that are not user attributes: the username and password given to a new user. */
 export const LOGIN_TARGET = 'user_login';
@@ -24,6 +26,7 @@ export const PROTECTED_ATTRIBUTES = new Set([
   'localizations',
   'customerlyContactId',
   'customerlyUserId',
+  'customerlyCreated',
 ]);
 
 /** The parts of a contact the mapping reads from: top-level fields and `attributes.*`. */
@@ -46,7 +49,7 @@ export interface MappingResult {
   skipped: Array<{ from: string; to: string; reason: string }>;
 }
 
-type UserAttributes = Record<string, { type: string; [k: string]: unknown }>;
+type UserAttributes = Record<string, AttributeSpec & { [k: string]: unknown }>;
 
 /** Why a mapping row may not be used with this user schema; undefined when it may. */
 export function mappingRowProblem(row: FieldMappingRow, userAttributes: UserAttributes, tagsField: string): string | undefined {
@@ -104,7 +107,8 @@ export function convertValue(value: unknown, type: FieldMappingRow['type'], targ
       else if (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim())) ms = Number(value) * 1000;
       else if (typeof value === 'string') ms = Date.parse(value);
       else return { ok: false, reason: 'not a date' };
-      if (!Number.isFinite(ms)) return { ok: false, reason: 'not a date' };
+      // Beyond ±8.64e15 ms a JavaScript date is invalid (toISOString would throw).
+      if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return { ok: false, reason: 'not a date' };
       const iso = new Date(ms).toISOString();
       return { ok: true, value: targetType === 'date' ? iso.slice(0, 10) : iso };
     }
@@ -122,20 +126,40 @@ export function applyMapping(
 ): MappingResult {
   const result: MappingResult = { data: {}, skipped: [] };
   for (const row of mapping) {
-    const problem = mappingRowProblem(row, userAttributes, tagsField);
-    if (problem) {
-      result.skipped.push({ from: row.from, to: row.to, reason: problem });
+    const rowProblem = mappingRowProblem(row, userAttributes, tagsField);
+    if (rowProblem) {
+      result.skipped.push({ from: row.from, to: row.to, reason: rowProblem });
       continue;
     }
     const raw = readContactField(contact, row.from);
+    if (raw === REDACTED) {
+      // A replayed delivery whose sealed secret was dropped when it was first processed.
+      result.skipped.push({ from: row.from, to: row.to, reason: 'the value was a secret, no longer kept after the first run' });
+      continue;
+    }
     if (isEmpty(raw)) {
-      if (row.writeEmpty && row.to !== LOGIN_TARGET && row.to !== PASSWORD_TARGET) result.data[row.to] = null;
+      if (row.writeEmpty && row.to !== LOGIN_TARGET && row.to !== PASSWORD_TARGET) {
+        const emptyProblem = attributeValueProblem(null, userAttributes[row.to]);
+        if (emptyProblem) result.skipped.push({ from: row.from, to: row.to, reason: emptyProblem });
+        else result.data[row.to] = null;
+      }
       continue;
     }
     const isLogin = row.to === LOGIN_TARGET || row.to === PASSWORD_TARGET;
     const converted = convertValue(raw, isLogin ? 'string' : row.type, userAttributes[row.to]?.type);
     if (!converted.ok) {
       result.skipped.push({ from: row.from, to: row.to, reason: converted.reason });
+      continue;
+    }
+    // A value the target cannot take is skipped: writing it would fail after the delivery is stored.
+    const valueProblem =
+      row.to === LOGIN_TARGET
+        ? usernameProblem(String(converted.value).trim())
+        : row.to === PASSWORD_TARGET
+          ? passwordProblem(String(converted.value))
+          : attributeValueProblem(converted.value, userAttributes[row.to]);
+    if (valueProblem) {
+      result.skipped.push({ from: row.from, to: row.to, reason: valueProblem });
       continue;
     }
     if (row.to === LOGIN_TARGET) result.login = String(converted.value).trim();

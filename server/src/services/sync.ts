@@ -10,6 +10,7 @@ import { applyMapping, mappingReadsContact, type MappingResult } from './field-m
 import { isAllowed, requestedRole, type RoleRef } from './roles';
 import { diffTags, type TagRef } from './tags';
 import { baseUsername, generatePassword, type SyncedUser } from './users';
+import { matchUser, type UserCandidates } from './user-match';
 
 export type SyncAction = 'add' | 'update' | 'update_tags';
 
@@ -57,9 +58,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const learned = await learnContact(req, settings, client);
     const contact = learned.contact;
 
-    // 2. The user.
+    // 2. The user this delivery may change (user-match.ts: ids, leads and email changes).
     // The user's role is only read when a role parameter may change it.
-    const found = await svc(strapi, 'users').findForContact(contact, tagsField, !!req.params.role);
+    const candidates: UserCandidates = await svc(strapi, 'users').findCandidates(contact, tagsField, !!req.params.role);
+    const match = matchUser(contact, candidates, settings);
+    if ('refused' in match) {
+      return {
+        status: 'skipped',
+        body: { ok: true, action: req.action, eventId: req.eventId, skipped: match.refused, reason: match.reason, contact: learned.summary },
+        warnings,
+        secrets,
+      };
+    }
+    const found = match.found ? match : undefined;
     if (!found && req.action !== 'add') {
       return {
         status: 'skipped',
@@ -89,6 +100,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     let previousTags: string[] = [];
     let roleResult: Record<string, unknown> | undefined;
     let changedFields: string[] = [];
+    let emailResult: Record<string, unknown> | undefined;
     let password: { value: string; generated: boolean } | undefined;
 
     if (found) {
@@ -98,10 +110,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       if (tagIds) data[tagsField] = { set: tagIds.map((id) => ({ id })) };
       if (contact.crmheroUserId && user.customerlyContactId !== contact.crmheroUserId) data.customerlyContactId = contact.crmheroUserId;
       if (contact.userId && user.customerlyUserId !== contact.userId) data.customerlyUserId = contact.userId;
-      if (req.action !== 'update_tags' && found.matchedBy !== 'email' && user.email.toLowerCase() !== contact.email) {
-        const taken = await strapi.db.query(USER_UID as any).count({ where: { email: { $eqi: contact.email }, id: { $ne: user.id } } });
-        if (taken) warnings.push(`the email changed in Customerly to ${contact.email}, which another user already has: the email was kept`);
-        else data.email = contact.email;
+      if (req.action !== 'update_tags') {
+        if (found.email.change) {
+          data.email = found.email.to;
+          emailResult = { changed: true, from: found.email.from, to: found.email.to };
+        } else if (found.email.reason) {
+          emailResult = { changed: false, reason: found.email.reason };
+          warnings.push(found.email.reason);
+        }
       }
       if (wantedRole) {
         if (user.role?.id === wantedRole.id) roleResult = { name: wantedRole.name, changed: false };
@@ -134,6 +150,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         [tagsField]: tagIds ?? [],
         customerlyContactId: contact.crmheroUserId ?? null,
         customerlyUserId: contact.userId ?? null,
+        customerlyCreated: true,
       });
       user = { ...createdUser, role };
       created = true;
@@ -186,6 +203,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
           : { names: nextTags, unchanged: true, reason: learned.tagsReason },
         ...(mapping ? { fields: { updated: changedFields, skipped: mapping.skipped.map((s) => `${s.from} → ${s.to}`) } } : {}),
         ...(roleResult ? { role: roleResult } : {}),
+        ...(emailResult ? { email: emailResult } : {}),
         ...(welcomeEmail ? { welcomeEmail } : {}),
         ...(passwordReturn ? { passwordReturn } : {}),
         contact: learned.summary,

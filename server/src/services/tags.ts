@@ -1,6 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import { TAG_UID } from '../content-types';
 
+/** The most values one IN (…) list holds. */
+const IN_CHUNK = 200;
+
 export interface TagRef {
   id: number;
   documentId: string;
@@ -59,9 +62,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async findByKeys(keys: string[]): Promise<Map<string, TagRef>> {
-    const rows: Array<TagRef & { nameKey: string }> = await strapi.db
-      .query(TAG_UID as any)
-      .findMany({ where: { nameKey: { $in: keys } }, select: ['id', 'documentId', 'name', 'nameKey'] });
-    return new Map(rows.map((r) => [r.nameKey, { id: r.id, documentId: r.documentId, name: r.name }]));
+    const found = new Map<string, TagRef>();
+    // IN lists in chunks: one statement stays small whatever the number of tags.
+    for (let i = 0; i < keys.length; i += IN_CHUNK) {
+      const rows: Array<TagRef & { nameKey: string }> = await strapi.db
+        .query(TAG_UID as any)
+        .findMany({ where: { nameKey: { $in: keys.slice(i, i + IN_CHUNK) } }, select: ['id', 'documentId', 'name', 'nameKey'] });
+      for (const r of rows) found.set(r.nameKey, { id: r.id, documentId: r.documentId, name: r.name });
+    }
+    return found;
   },
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { USER_UID } from '../content-types';
+import type { UserCandidates } from './user-match';
 
 export interface SyncedUser {
   id: number;
@@ -10,6 +11,8 @@ export interface SyncedUser {
   role?: { id: number; name: string; type: string } | null;
   customerlyContactId?: string | null;
   customerlyUserId?: string | null;
+  /** True for users the plugin created (a lead may only ever change those). */
+  customerlyCreated?: boolean | null;
   [tagsField: string]: unknown;
 }
 
@@ -17,6 +20,7 @@ export interface SyncedUser {
 export const generatePassword = () => randomBytes(24).toString('base64url');
 
 const MIN_USERNAME = 3;
+const MAX_USERNAME = 255;
 
 /** The username a new user starts from, before collisions are resolved. */
 export function baseUsername(format: 'email' | 'email-local' | 'name', email: string, name?: string): string {
@@ -37,31 +41,33 @@ export function baseUsername(format: 'email' | 'email-local' | 'name', email: st
 }
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
-  /** Finds the user of a contact: by Customerly id, then by external user_id, then by email (ignoring case). */
-  async findForContact(
-    contact: { email: string; crmheroUserId?: string; userId?: string },
+  /**
+   * The users a contact could be: the one linked to its crmhero_user_id, and the one with its email (ignoring case).
+   * Which of them the delivery may change is decided by matchUser (user-match.ts).
+   */
+  async findCandidates(
+    contact: { email: string; crmheroUserId?: string },
     tagsField: string,
     withRole = true
-  ): Promise<{ user: SyncedUser; matchedBy: 'customerly_id' | 'user_id' | 'email' } | null> {
+  ): Promise<UserCandidates> {
     const populate = {
       ...(withRole ? { role: { select: ['id', 'name', 'type'] } } : {}),
       [tagsField]: { select: ['id', 'documentId', 'name'] },
     };
     const query = strapi.db.query(USER_UID as any);
-    if (contact.crmheroUserId) {
-      const user = await query.findOne({ where: { customerlyContactId: contact.crmheroUserId }, populate });
-      if (user) return { user, matchedBy: 'customerly_id' };
-    }
-    if (contact.userId) {
-      const user = await query.findOne({ where: { customerlyUserId: contact.userId }, populate });
-      if (user) return { user, matchedBy: 'user_id' };
-    }
-    const users = await query.findMany({ where: { email: { $eqi: contact.email } }, populate, orderBy: { id: 'asc' }, limit: 2 });
-    return users[0] ? { user: users[0], matchedBy: 'email' } : null;
+    const byContactId: SyncedUser | undefined = contact.crmheroUserId
+      ? ((await query.findOne({ where: { customerlyContactId: contact.crmheroUserId }, populate })) ?? undefined)
+      : undefined;
+    if (byContactId && byContactId.email.toLowerCase() === contact.email) return { byContactId, byEmail: byContactId };
+    const byEmail: SyncedUser | undefined =
+      (await query.findMany({ where: { email: { $eqi: contact.email } }, populate, orderBy: { id: 'asc' }, limit: 1 }))[0] ?? undefined;
+    return { byContactId, byEmail };
   },
 
   /** The first free username from `base`: base, base-2, base-3, ... (ignoring case). */
-  async freeUsername(base: string): Promise<string> {
+  async freeUsername(wanted: string): Promise<string> {
+    // Room for a "-NNN" suffix within the 255 characters of the username column.
+    const base = wanted.slice(0, MAX_USERNAME - 8);
     const query = strapi.db.query(USER_UID as any);
     for (let n = 1; n < 1000; n++) {
       const candidate = n === 1 ? base : `${base}-${n}`;

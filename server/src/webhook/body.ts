@@ -1,9 +1,10 @@
 import type { RawBody } from './intake-state';
 import { WebhookError } from '../utils/webhook-error';
+import { cleanJsonPayload } from './clean-json';
 
 /**
  * Turns the raw body into a JSON object. An empty body gives `undefined` (the `test` action needs none);
- * everything else must be a JSON object.
+ * everything else must be a JSON object. The object is cleaned (see clean-json.ts) before anything reads it.
  */
 export function parseJsonBody(body: RawBody): Record<string, unknown> | undefined {
   switch (body.kind) {
@@ -27,6 +28,7 @@ export function parseJsonBody(body: RawBody): Record<string, unknown> | undefine
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         throw new WebhookError(400, 'invalid_body', 'The body must be a JSON object, as Customerly sends it, not an array or a single value.');
       }
+      cleanJsonPayload(value);
       return value as Record<string, unknown>;
     }
   }

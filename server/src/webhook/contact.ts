@@ -16,6 +16,8 @@ export interface ContactInput {
   tags?: string[];
   /** Every other field of the contact object, for the field mapping. */
   fields: Record<string, unknown>;
+  /** Where the contact object sits in the payload (e.g. ['data', 'user', 'data']); undefined when none was found. */
+  path?: string[];
 }
 
 const MAX_ID_LENGTH = 255;
@@ -58,9 +60,17 @@ const CONTACT_PLACES: Array<{ path: string[]; kind: ContactKind }> = [
 ];
 
 const MAX_TAG_LENGTH = 255;
+/**
+ * Tags one delivery may carry. Customerly contacts carry a handful; thousands would hold the contact (and its
+ * database rows) for seconds and build statements of hundreds of kilobytes.
+ */
+export const MAX_TAGS = 250;
 
 /** Normalises tag names: trimmed, non-empty, one per name ignoring case (the first spelling wins). */
 export function normaliseTags(tags: Array<string | { name: string }>): string[] {
+  if (tags.length > MAX_TAGS) {
+    throw new WebhookError(400, 'too_many_tags', `The contact has ${tags.length} tags, more than the ${MAX_TAGS} one delivery may carry: remove unused tags in Customerly.`);
+  }
   const seen = new Set<string>();
   const out: string[] = [];
   for (const t of tags) {
@@ -134,5 +144,6 @@ export function extractContact(body: Record<string, unknown> | undefined, emailP
     attributes: attributes ?? undefined,
     tags: tags ? normaliseTags(tags) : undefined,
     fields,
+    path: place && isObject(raw) ? place.path : undefined,
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { WebhookError } from '../utils/webhook-error';
+import { hasNul } from './clean-json';
 
 export const WEBHOOK_ACTIONS = ['add', 'update', 'update_tags', 'test'] as const;
 export type WebhookAction = (typeof WEBHOOK_ACTIONS)[number];
@@ -73,6 +74,10 @@ export function parseParams(raw: Record<string, string>): WebhookParams {
       'unknown_parameter',
       `Unknown parameter ${unknown.map((k) => `"${k}"`).join(', ')}: the webhook accepts ${KNOWN_PARAMS.join(', ')}.`
     );
+  }
+  const withNul = Object.keys(raw).find((k) => hasNul(raw[k]!));
+  if (withNul) {
+    throw new WebhookError(400, 'bad_parameter', `The parameter ${withNul} holds a NUL character (%00): remove it from the URL.`);
   }
   const { wpf_action, ...rest } = raw;
   if (wpf_action !== undefined && rest.action !== undefined && wpf_action !== rest.action) {
