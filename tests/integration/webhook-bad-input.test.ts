@@ -206,7 +206,6 @@ function buildCases(): Case[] {
     ['email one level too deep', { data: { user: { data: { contact: { email: EXISTING } } } } }],
     ['email under data.lead (not data.lead.data)', { data: { lead: { profile: { email: EXISTING } } } }],
     ['email as a number at the root', { email: 5 }],
-    ['email under __proto__', JSON.parse(`{"__proto__":{"email":"${EXISTING}"}}`)],
     ['a deeply nested object without email', { data: JSON.parse('{"x":'.repeat(2000) + '1' + '}'.repeat(2000)) }],
   ];
   for (const [name, body] of noEmail) add({ name: `no email: ${name}`, query: { action: 'add' }, body, status: 400, code: 'missing_email' });
@@ -630,7 +629,27 @@ describe('webhook bad input: malformed requests change nothing (real Strapi, fak
 
 function formerBugs(): Case[] {
   const tooLongEmail = 'x'.repeat(250) + '@example.com';
+  const manyTags = (n: number) => Array.from({ length: n }, (_, i) => `t${i}`);
   return [
+    // Issue 8, item 4: a "__proto__" key could make the processed contact differ from the stored one.
+    ...(
+      [
+        ['email under __proto__', `{"__proto__":{"email":"${EXISTING}"}}`],
+        ['__proto__ holding another contact, beside a root email', `{"__proto__":{"data":{"user":{"data":{"email":"${EXISTING}","tags":["Hijacked"]}}}},"email":"${FRESH}"}`],
+        ['__proto__ inside the attributes', `{"data":{"user":{"data":{"email":"${EXISTING}","attributes":{"__proto__":{"plan":"x"}}}}}}`],
+        ['__proto__ inside a tag object', `{"data":{"user":{"data":{"email":"${EXISTING}","tags":[{"name":"a","__proto__":{"name":"b"}}]}}}}`],
+        ['__proto__ holding a contact with no user', `{"__proto__":{"email":"${FRESH}"}}`],
+      ] as const
+    ).map(([name, raw]): Case => ({ name: `__proto__: ${name}`, query: { action: 'update' }, raw, status: 400, code: 'invalid_payload', says: /__proto__/ })),
+    // Issue 8, item 10: tags are capped (40,000 tags once gave a 500 quoting a 280 KB SQL statement).
+    { name: '251 tags', query: { action: 'update_tags' }, body: existingBody({ tags: manyTags(251) }), status: 400, code: 'too_many_tags', says: /250/ },
+    { name: '20,000 tags in one body', query: { action: 'add' }, body: freshBody({ tags: manyTags(20_000) }), status: 400, code: 'too_many_tags' },
+    { name: '251 tags as {name} objects', query: { action: 'update' }, body: existingBody({ tags: manyTags(251).map((name) => ({ name })) }), status: 400, code: 'too_many_tags' },
+    // Issue 8, item 9: a NUL in a parameter (no database column takes it).
+    { name: 'a NUL in the role parameter', query: (k) => `action=add&role=auth%00enticated&access_key=${encodeURIComponent(k)}`, body: freshBody(), status: 400, code: 'bad_parameter', says: /NUL/ },
+    { name: 'a NUL in the email parameter', query: (k) => `action=add&email=fresh%00@example.com&access_key=${encodeURIComponent(k)}`, status: 400, code: 'bad_parameter', says: /NUL/ },
+    { name: 'an email that is only NULs and a domain', query: { action: 'add' }, raw: '{"email":"\\u0000\\u0000@example.com"}', status: 400, code: 'invalid_email' },
+    { name: 'an email made only of lone surrogates', query: { action: 'add' }, raw: '{"email":"\\ud800\\udfff\\udc00@example.com"}', status: 400, code: 'invalid_email' },
     { name: 'an email over 254 characters in the payload', query: { action: 'add' }, body: contact({ email: tooLongEmail }), status: 400, code: 'invalid_email' },
     { name: 'an email over 254 characters in the email parameter', query: { action: 'add', email: tooLongEmail }, status: 400, code: 'invalid_email' },
     { name: 'a domain label ending in a hyphen (zod accepts, Strapi refuses)', query: { action: 'add' }, body: contact({ email: 'a@b-.co' }), status: 400, code: 'invalid_email' },

@@ -185,15 +185,19 @@ describe('actions update_tags and update (real Strapi, fake Customerly)', () => 
     assert.deepEqual(tagNames(user), ['moved']);
   });
 
-  it('the external user_id also finds the user after an email change', async () => {
+  it('the external user_id alone never finds a user (the website sets it, so a visitor can claim one)', async () => {
     const first = await add('ext.old@example.com', { user_id: 'u-77' });
     const res = await app.webhook({ action: 'update_tags' }, userWebhook({ email: 'ext.new@example.com', user_id: 'u-77', tags: ['ext'] }));
-    assert.equal(res.json.user.id, first.json.user.id);
+    assert.equal(res.status, 200);
+    assert.equal(res.json.skipped, 'no-matching-user');
+    const user = await oneUser(app.strapi, 'ext.old@example.com');
+    assert.equal(user.id, first.json.user.id);
+    assert.deepEqual(tagNames(user), []);
   });
 
-  it('a lead payload works for update_tags', async () => {
-    await app.webhook({ action: 'add' }, leadWebhook({ email: 'lead2@example.com', tags: ['chat'] }));
-    const res = await app.webhook({ action: 'update_tags' }, leadWebhook({ email: 'lead2@example.com', tags: ['chat', 'qualified'] }));
+  it('a lead payload works for update_tags on the user that lead created', async () => {
+    await app.webhook({ action: 'add' }, leadWebhook({ email: 'lead2@example.com', crmhero_user_id: 5150, tags: ['chat'] }));
+    const res = await app.webhook({ action: 'update_tags' }, leadWebhook({ email: 'lead2@example.com', crmhero_user_id: 5150, tags: ['chat', 'qualified'] }));
     assert.equal(res.status, 200);
     assert.deepEqual(tagNames(await oneUser(app.strapi, 'lead2@example.com')), ['chat', 'qualified']);
   });

@@ -226,7 +226,7 @@ describe('applyMapping', () => {
   });
 
   it('a number login becomes text', () => {
-    assert.equal(applyMapping(contact({ attributes: { login: 42 } }), [row('attributes.login', LOGIN_TARGET)], USER_ATTRIBUTES, 'tags').login, '42');
+    assert.equal(applyMapping(contact({ attributes: { login: 4242 } }), [row('attributes.login', LOGIN_TARGET)], USER_ATTRIBUTES, 'tags').login, '4242');
   });
 });
 

@@ -52,7 +52,7 @@ describe('extractContact: where the email comes from', () => {
 
   it('uses the email parameter with no body at all', () => {
     const c = extractContact(undefined, 'Param@Example.com');
-    assert.deepEqual(c, { email: 'param@example.com', kind: 'user', crmheroUserId: undefined, userId: undefined, name: undefined, attributes: undefined, tags: undefined, fields: {} });
+    assert.deepEqual(c, { email: 'param@example.com', kind: 'user', crmheroUserId: undefined, userId: undefined, name: undefined, attributes: undefined, tags: undefined, fields: {}, path: undefined });
   });
 
   it('with the email parameter, still reads tags and attributes from a payload that has no email', () => {

@@ -4,9 +4,10 @@ import { WebhookError } from '../utils/webhook-error';
  * Makes a parsed JSON payload safe to store and to process, in place:
  *  - a `__proto__` key anywhere is refused: a copy of the payload made with plain assignment would turn it into
  *    the object's prototype, so the contact processed could differ from the one stored and logged;
- *  - NUL characters are removed and lone surrogates become U+FFFD, in keys and in values. PostgreSQL refuses both
- *    (`text` and `jsonb`), so such a payload could never be stored there and Customerly would retry it forever.
- *    End users type them into the chat widget; the rest of the text is kept.
+ *  - NUL characters and lone surrogates become U+FFFD (the replacement character), in keys and in values.
+ *    PostgreSQL refuses both (`text` and `jsonb`), so such a payload could never be stored there and Customerly
+ *    would retry it forever. End users type them into the chat widget. They are replaced, not removed, so that a
+ *    cleaned value never becomes another one ("a<NUL>@b.co" must not turn into the address a@b.co).
  * The walk uses its own stack: a payload nested thousands of levels deep must not overflow the call stack.
  */
 export function cleanJsonPayload(root: unknown): void {
@@ -30,9 +31,6 @@ export function cleanJsonPayload(root: unknown): void {
         const cleanKey = cleanText(key);
         if (cleanKey !== key) {
           delete obj[key];
-          if (cleanKey === '__proto__') {
-            throw new WebhookError(400, 'invalid_payload', 'The payload has a key named "__proto__", which is never part of a Customerly webhook: remove it.');
-          }
           obj[cleanKey] = value;
         } else if (value !== v) obj[key] = value;
         if (value && typeof value === 'object') stack.push(value);
@@ -44,11 +42,11 @@ export function cleanJsonPayload(root: unknown): void {
 const NUL = /\u0000/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/** Text without NUL characters, with every lone surrogate replaced by U+FFFD. */
+/** Text with every NUL character and every lone surrogate replaced by U+FFFD. */
 export function cleanText(text: string): string {
   // The common case (nothing to clean) costs one test per string.
   if (!/[\u0000\uD800-\uDFFF]/.test(text)) return text;
-  return text.replace(NUL, '').replace(LONE_SURROGATE, '\uFFFD');
+  return text.replace(NUL, '\uFFFD').replace(LONE_SURROGATE, '\uFFFD');
 }
 
 /** Whether a query-string value holds a character no database column can take (NUL). */
