@@ -3,25 +3,52 @@ import { pluginConfigSchema } from './config/schema';
 import { TAG_UID, USER_UID } from './content-types';
 
 export const INTAKE_MIDDLEWARE = 'plugin::customerly.webhook-intake';
+export const REDACT_LOG_MIDDLEWARE = 'plugin::customerly.redact-request-log';
 
 /** User attributes the plugin adds to hold the Customerly identity of a user. */
 export const IDENTITY_ATTRIBUTES = {
   customerlyContactId: { type: 'string', private: true, configurable: false, column: { unique: true } },
   customerlyUserId: { type: 'string', private: true, configurable: false },
+  /** Set on the users the plugin created: a lead payload may only ever change those (see user-match.ts). */
+  customerlyCreated: { type: 'boolean', private: true, configurable: false, default: false },
 } as const;
 
 type MiddlewareEntry = string | { name?: string; resolve?: string; config?: unknown };
 const nameOf = (m: MiddlewareEntry) => (typeof m === 'string' ? m : m.name);
 
+/** Strapi's own list when the app has no config/middlewares (core/dist/services/server/register-middlewares.js). */
+const STRAPI_DEFAULT_MIDDLEWARES: MiddlewareEntry[] = [
+  'strapi::logger',
+  'strapi::errors',
+  'strapi::security',
+  'strapi::cors',
+  'strapi::poweredBy',
+  'strapi::session',
+  'strapi::query',
+  'strapi::body',
+  'strapi::favicon',
+  'strapi::public',
+];
+
 /**
- * Puts the webhook intake middleware just before `strapi::body`, unless the app placed it already.
- * It must run before the body parser (it reads the raw body) and it hides the access key from the request log.
+ * Adds the plugin's two global middlewares to the app's list, each unless the app placed it already:
+ *  - the webhook intake, just before `strapi::body`: it must run before the body parser (it reads the raw body)
+ *    and it hides the access key from the request log;
+ *  - the request-log redaction, just inside `strapi::logger` (first when there is none): for every request, the
+ *    logger then writes the URL with secret query parameters replaced, whichever middleware answered.
+ * An app without config/middlewares gets Strapi's default list with them.
  */
 export function installIntakeMiddleware(strapi: Core.Strapi): void {
-  const list: MiddlewareEntry[] = [...((strapi.config.get('middlewares') as MiddlewareEntry[] | undefined) ?? [])];
-  if (list.some((m) => nameOf(m) === INTAKE_MIDDLEWARE)) return;
-  const bodyIndex = list.findIndex((m) => nameOf(m) === 'strapi::body');
-  list.splice(bodyIndex === -1 ? list.length : bodyIndex, 0, INTAKE_MIDDLEWARE);
+  const configured = strapi.config.get('middlewares') as MiddlewareEntry[] | undefined;
+  const list: MiddlewareEntry[] = [...(Array.isArray(configured) ? configured : STRAPI_DEFAULT_MIDDLEWARES)];
+  if (!list.some((m) => nameOf(m) === INTAKE_MIDDLEWARE)) {
+    const bodyIndex = list.findIndex((m) => nameOf(m) === 'strapi::body');
+    list.splice(bodyIndex === -1 ? list.length : bodyIndex, 0, INTAKE_MIDDLEWARE);
+  }
+  if (!list.some((m) => nameOf(m) === REDACT_LOG_MIDDLEWARE)) {
+    const loggerIndex = list.findIndex((m) => nameOf(m) === 'strapi::logger');
+    list.splice(loggerIndex + 1, 0, REDACT_LOG_MIDDLEWARE);
+  }
   strapi.config.set('middlewares', list);
 }
 

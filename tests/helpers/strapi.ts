@@ -32,6 +32,13 @@ export interface StartOptions {
   db?: TestDatabase;
   /** Leave the database in place on stop (its creator drops it). */
   keepDb?: boolean;
+  /** Strapi's REST prefix (config/api `rest.prefix`, through API_REST_PREFIX). Default '/api'. */
+  restPrefix?: string;
+  /**
+   * Runs between the register and bootstrap phases of `load()` (after every plugin's and the app's register, before
+   * the middlewares are built): a test can change the config there as an app's own register could.
+   */
+  afterRegister?: (strapi: any) => void | Promise<void>;
 }
 
 export interface TestStrapi {
@@ -43,8 +50,13 @@ export interface TestStrapi {
   emails: CapturedEmail[];
   /** Everything written to stdout/stderr while this Strapi ran (Strapi's log included). */
   output: string[];
-  /** POSTs to the webhook route. `query` is appended as given (access_key included unless `noKey`). */
-  webhook(query: Record<string, string | undefined> | string, body?: unknown, init?: { headers?: Record<string, string>; raw?: boolean; noKey?: boolean }): Promise<{ status: number; json: any; headers: Headers }>;
+  /** The path of the webhook route under the REST prefix this Strapi runs with (e.g. '/api/customerly/webhook'). */
+  webhookPath: string;
+  /**
+   * POSTs to the webhook route (or to `path`, a path variant). `query` is appended as given (access_key included
+   * unless `noKey`).
+   */
+  webhook(query: Record<string, string | undefined> | string, body?: unknown, init?: { headers?: Record<string, string>; raw?: boolean; noKey?: boolean; path?: string }): Promise<{ status: number; json: any; headers: Headers }>;
   stop(): Promise<void>;
 }
 
@@ -103,6 +115,7 @@ export async function startStrapi(opts: StartOptions = {}): Promise<TestStrapi> 
       CUSTOMERLY_API_URL: opts.apiUrl ?? 'http://127.0.0.1:9/v1',
       CUSTOMERLY_API_TOKEN: opts.apiToken ?? '',
       PLAYGROUND_CUSTOMERLY_CONFIG: JSON.stringify(opts.pluginConfig ?? {}),
+      API_REST_PREFIX: opts.restPrefix ?? '/api',
       ...opts.env,
     })
   );
@@ -113,7 +126,15 @@ export async function startStrapi(opts: StartOptions = {}): Promise<TestStrapi> 
   try {
     const { createStrapi } = requireFromHere('@strapi/strapi');
     strapi = createStrapi({ appDir: PLAYGROUND_DIR, distDir: PLAYGROUND_DIR, autoReload: false, serveAdminPanel: false });
-    await strapi.load();
+    if (opts.afterRegister) {
+      // What strapi.load() does, with the hook in between.
+      await strapi.register();
+      await opts.afterRegister(strapi);
+      await strapi.bootstrap();
+      strapi.isLoaded = true;
+    } else {
+      await strapi.load();
+    }
     await new Promise<void>((resolve) => strapi.server.listen(0, '127.0.0.1', resolve));
   } catch (e) {
     restoreOutput();
@@ -141,6 +162,7 @@ export async function startStrapi(opts: StartOptions = {}): Promise<TestStrapi> 
     db,
     emails,
     output,
+    webhookPath: `${opts.restPrefix ?? '/api'}/customerly/webhook`,
     async webhook(query, body, init = {}) {
       let qs: string;
       if (typeof query === 'string') qs = query;
@@ -150,7 +172,7 @@ export async function startStrapi(opts: StartOptions = {}): Promise<TestStrapi> 
         if (!init.noKey && !('access_key' in query)) params.append('access_key', webhookKey);
         qs = params.toString();
       }
-      const res = await fetch(`${baseUrl}/api/customerly/webhook?${qs}`, {
+      const res = await fetch(`${baseUrl}${init.path ?? `${opts.restPrefix ?? '/api'}/customerly/webhook`}?${qs}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...init.headers },
         body: body === undefined ? undefined : init.raw ? String(body) : JSON.stringify(body),

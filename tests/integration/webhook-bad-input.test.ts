@@ -30,6 +30,8 @@ interface Case {
   raw?: string | Buffer | { chunks: Buffer[] };
   headers?: Record<string, string | string[]>;
   noKey?: boolean;
+  /** The path, when not the route's own spelling (the router also serves other cases and a trailing slash). */
+  path?: string;
   status: 400 | 401 | 403 | 413 | 422 | 503;
   code: string;
   /** Something the message must say (e.g. the field path). */
@@ -446,7 +448,7 @@ function queryString(q: Query, key: string, noKey: boolean | undefined): string 
 }
 
 function send(baseUrl: string, key: string, c: Case): Promise<Answer> {
-  const url = new URL(`${baseUrl}/api/customerly/webhook?${queryString(c.query, key, c.noKey)}`);
+  const url = new URL(`${baseUrl}${c.path ?? '/api/customerly/webhook'}?${queryString(c.query, key, c.noKey)}`);
   const withKey = (v: string | string[]) => (Array.isArray(v) ? v.map((x) => x.replace('<KEY>', key)) : v.replace('<KEY>', key));
   const headers: Record<string, string | string[]> = { 'content-type': 'application/json' };
   for (const [k, v] of Object.entries(c.headers ?? {})) headers[k] = withKey(v);
@@ -568,7 +570,7 @@ describe('webhook bad input: malformed requests change nothing (real Strapi, fak
     const shapes = new Set(
       cases.map((c) => {
         const raw = c.raw === undefined ? undefined : typeof c.raw === 'object' && 'chunks' in c.raw ? `chunks:${c.raw.chunks.length}` : Buffer.from(c.raw as never).toString('base64');
-        return JSON.stringify([typeof c.query === 'function' ? c.query('KEY') : c.query, c.body, raw, c.headers, c.noKey]);
+        return JSON.stringify([typeof c.query === 'function' ? c.query('KEY') : c.query, c.body, raw, c.headers, c.noKey, c.path]);
       })
     );
     assert.equal(shapes.size, cases.length, 'every case is a different request');
@@ -641,6 +643,13 @@ function formerBugs(): Case[] {
         ['__proto__ holding a contact with no user', `{"__proto__":{"email":"${FRESH}"}}`],
       ] as const
     ).map(([name, raw]): Case => ({ name: `__proto__: ${name}`, query: { action: 'update' }, raw, status: 400, code: 'invalid_payload', says: /__proto__/ })),
+    // Issue 8, item 6: the spellings of the path that Strapi's router also serves go through the same intake.
+    ...['/api/customerly/webhook/', '/API/CUSTOMERLY/WEBHOOK', '/Api/Customerly/WebHook/'].flatMap((path): Case[] => [
+      { name: `path ${path}: a form-encoded body`, path, query: { action: 'add' }, raw: `email=${encodeURIComponent(FRESH)}&tags=Form`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 400, code: 'invalid_json' },
+      { name: `path ${path}: a body over 256 KB`, path, query: { action: 'add' }, raw: JSON.stringify({ ...freshBody(), pad: 'x'.repeat(LIMIT) }), status: 413, code: 'body_too_large' },
+      { name: `path ${path}: a wrong key`, path, query: { action: 'update', access_key: 'wrong' }, body: existingBody(), status: 401, code: 'invalid_access_key' },
+      { name: `path ${path}: the key as access_key[]`, path, query: (k) => `action=update&access_key[]=${encodeURIComponent(k)}`, body: existingBody(), status: 401, code: 'missing_access_key' },
+    ]),
     // Issue 8, item 10: tags are capped (40,000 tags once gave a 500 quoting a 280 KB SQL statement).
     { name: '251 tags', query: { action: 'update_tags' }, body: existingBody({ tags: manyTags(251) }), status: 400, code: 'too_many_tags', says: /250/ },
     { name: '20,000 tags in one body', query: { action: 'add' }, body: freshBody({ tags: manyTags(20_000) }), status: 400, code: 'too_many_tags' },

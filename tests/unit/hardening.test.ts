@@ -12,6 +12,7 @@ import { extractContact } from '../../server/src/webhook/contact';
 import { restorePayloadSecrets, sealPayloadSecrets } from '../../server/src/webhook/payload-secrets';
 import { pluginConfigSchema } from '../../server/src/config/schema';
 import { isWebhookError } from '../../server/src/utils/webhook-error';
+import { describeError } from '../../server/src/utils/describe-error';
 
 const u = (id: number, email: string, extra: Record<string, unknown> = {}) => ({ id, documentId: `d${id}`, email, username: email, ...extra });
 const safe = { leads: 'safe' as const, followEmailChanges: true };
@@ -133,5 +134,15 @@ describe('sealing the secrets of a payload', () => {
   it('a password mapped from an identity field is refused by the config', () => {
     const r = pluginConfigSchema.safeParse({ apiUrl: 'https://x.io', fieldMapping: [{ from: 'user_id', to: 'user_pass' }] });
     assert.equal(r.success, false);
+  });
+});
+
+describe('describeError', () => {
+  it('keeps a database error to its code and reason, never the SQL statement', () => {
+    const pg = Object.assign(new Error('insert into "up_users" ("email","password") values ($1,$2) - value "3000000000" is out of range for type integer'), { code: '22003' });
+    assert.equal(describeError(pg), 'a database error (22003): value "3000000000" is out of range for type integer');
+    const my = Object.assign(new Error("update `up_users` set `seats` = 1 where `id` = 2 - Out of range value for column 'seats'"), { code: 'ER_WARN_DATA_OUT_OF_RANGE', sqlMessage: "Out of range value for column 'seats' at row 1" });
+    assert.equal(describeError(my), "a database error (ER_WARN_DATA_OUT_OF_RANGE): Out of range value for column 'seats' at row 1");
+    assert.equal(describeError(new Error('plain trouble')), 'plain trouble');
   });
 });

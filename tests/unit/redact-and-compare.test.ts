@@ -74,10 +74,23 @@ describe('redactValue', () => {
     assert.deepEqual(redactValue({ password: { nested: 'x' }, token: 12, secret: null }), { password: REDACTED, token: REDACTED, secret: REDACTED });
   });
 
-  it('replaces any string that contains a given secret value, under any key', () => {
+  it('replaces a given secret value where it is a whole string, and cuts a long one out of text, under any key', () => {
     const key = 'the-access-key-123';
     const out = redactValue({ note: `url?access=${key}`, plain: 'nothing here', n: [key, 'ok'], deep: { x: { y: key } } }, [key]);
-    assert.deepEqual(out, { note: REDACTED, plain: 'nothing here', n: [REDACTED, 'ok'], deep: { x: { y: REDACTED } } });
+    assert.deepEqual(out, { note: `url?access=${REDACTED}`, plain: 'nothing here', n: [REDACTED, 'ok'], deep: { x: { y: REDACTED } } });
+  });
+
+  it('a short secret (a common password) only replaces whole values: text that contains it is left intact', () => {
+    const out = redactValue({ id: 'acct-123456', tag: '123456', email: 'x123456@example.com' }, ['123456']);
+    assert.deepEqual(out, { id: 'acct-123456', tag: REDACTED, email: 'x123456@example.com' });
+  });
+
+  it('a "__proto__" key stays a plain key of the copy and never becomes its prototype', () => {
+    const input = JSON.parse('{"__proto__":{"email":"victim@example.com"},"email":"nobody@example.com"}');
+    const out = redactValue(input) as Record<string, any>;
+    assert.equal(Object.getPrototypeOf(out), Object.prototype);
+    assert.equal(out.email, 'nobody@example.com');
+    assert.deepEqual(Object.keys(out), ['__proto__', 'email']);
   });
 
   it('ignores empty secret values (they would match everything)', () => {
@@ -119,5 +132,69 @@ describe('secureEqual', () => {
 
   it('does not normalise unicode (é composed vs decomposed differ)', () => {
     assert.equal(secureEqual('caf\u00e9', 'cafe\u0301'), false);
+  });
+});
+
+describe('redactUrl: every spelling of a secret parameter (issue 8, item 7)', () => {
+  const KEY = 'K3y-Zz9_q';
+  const leaks = (url: string) => url.includes(KEY) || url.includes(encodeURIComponent(KEY));
+
+  it('redacts the value whatever the spelling of the name', () => {
+    const spellings = [
+      'access_key', 'ACCESS_KEY', 'Access_Key', 'accessKey', 'accesskey', 'access-key', 'access.key', 'access key',
+      'access_key[]', 'access_key[0]', 'access_key[a][b]', 'x[access_key]', 'x[access_key][]', 'access_key.x',
+      'access%5Fkey', '%61ccess_key', 'ACCESS%5FKEY', 'access_key%5B%5D', 'access_key%5b0%5d', 'access%255Fkey',
+      'access_key+', '+access_key', 'access_key%20', 'access_key%00', 'x?access_key', 'access_key%',
+      'api_token[]', 'TOKEN', 'token[]', 'password[]', 'PassWord', 'user_pass[0]', 'user-pass', 'secret[x]', 'Authorization',
+    ];
+    for (const name of spellings) {
+      for (const url of [`/api/customerly/webhook?${name}=${KEY}`, `/x?action=add&${name}=${KEY}&role=editor`]) {
+        const out = redactUrl(url);
+        assert.ok(!leaks(out), `${name}: ${out}`);
+        assert.ok(out.includes(encodeURIComponent(REDACTED)), `${name}: the value is replaced, not dropped`);
+      }
+    }
+  });
+
+  it('keeps the other parameters byte for byte, and the name as it was spelled', () => {
+    assert.equal(
+      redactUrl(`/x?action=add&email=a%40b.co&access%5Fkey=${KEY}&q=a+b%20c`),
+      `/x?action=add&email=a%40b.co&access%5Fkey=%5Bredacted%5D&q=a+b%20c`
+    );
+    assert.equal(redactUrl(`/x?access_key[]=${KEY}&access_key[]=${KEY}2&page=2`), '/x?access_key[]=%5Bredacted%5D&page=2');
+  });
+
+  it("finds a secret name after a ';' inside a pair, and replaces the rest of that pair", () => {
+    assert.equal(redactUrl(`/x?action=test;access_key=${KEY};more&page=1`), '/x?action=test;access_key=%5Bredacted%5D&page=1');
+    assert.ok(!leaks(redactUrl(`/x?a=1;ACCESS%5FKEY=${KEY}`)));
+  });
+
+  it('redacts a value holding ; = or # (the whole value up to the next &)', () => {
+    for (const value of [`${KEY};x`, `${KEY}=x`, `${KEY}#frag`, `a;${KEY}`]) {
+      assert.ok(!leaks(redactUrl(`/x?access_key=${value}&b=1`)), value);
+    }
+  });
+
+  it('leaves names that only contain a secret word alone', () => {
+    for (const url of ['/x?my_token=1', '/x?tokens=2', '/x?password_hint=3', '/x?access=4&key=5', '/x?passenger=6', '/x?confirmation=7']) {
+      assert.equal(redactUrl(url), url);
+    }
+  });
+
+  it('never throws on a malformed escape, an absolute URL or an empty query', () => {
+    assert.ok(!leaks(redactUrl(`/x?%E0%A4%A=1&access_key=${KEY}&%zz=2`)));
+    assert.equal(redactUrl(`http://h/x?access_key=${KEY}`), 'http://h/x?access_key=%5Bredacted%5D');
+    assert.equal(redactUrl('/x?&&'), '/x?&&');
+  });
+});
+
+describe('isSecretKey: separators and case (issue 8, item 7)', () => {
+  it('takes the secret names with any separator or case', () => {
+    for (const k of ['access-key', 'Access Key', 'ACCESS.KEY', 'api-token', 'API_TOKEN', 'user-pass', 'UserPass', 'access_key_']) {
+      assert.equal(isSecretKey(k), true, k);
+    }
+  });
+  it('still refuses other names', () => {
+    for (const k of ['my-token', 'token-hint', 'pass word hint', 'access_keys', 'key_access']) assert.equal(isSecretKey(k), false, k);
   });
 });

@@ -1,5 +1,8 @@
-/** The content-API path of the webhook route. */
-export const WEBHOOK_PATH = '/api/customerly/webhook';
+/**
+ * The webhook route's path under the REST prefix (`api.rest.prefix`, '/api' by default): the plugin's content-API
+ * routes are mounted at '/customerly', and the route itself is '/webhook' (routes/content-api.ts).
+ */
+export const WEBHOOK_ROUTE = '/customerly/webhook';
 
 export type RawBody =
   | { kind: 'empty' }
@@ -13,4 +16,22 @@ export interface WebhookIntake {
   querystring: string;
   headers: Record<string, string | string[] | undefined>;
   body: RawBody;
+}
+
+/** The intakes the intake middleware made: the controller takes no other object for one (see isIssuedIntake). */
+const issued = new WeakSet<object>();
+
+/** Marks an intake as made by the intake middleware. */
+export function issueIntake(intake: WebhookIntake): WebhookIntake {
+  issued.add(intake);
+  return intake;
+}
+
+/**
+ * True only for an object the intake middleware made for a request. Anything else in `ctx.state.customerly`
+ * (nothing, or something another middleware put there) means the request did not go through the intake: its
+ * body was not size-checked nor read raw, it was not rate limited, and its key may be in the request log.
+ */
+export function isIssuedIntake(value: unknown): value is WebhookIntake {
+  return typeof value === 'object' && value !== null && issued.has(value);
 }
