@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { pluginConfigSchema } from './config/schema';
-import { TAG_UID, USER_UID } from './content-types';
+import { INTERNAL_UIDS, TAG_UID, USER_UID } from './content-types';
 import { mappingRowProblem } from './services/field-mapping';
 import { registerPermissions } from './permissions-register';
 
@@ -25,10 +25,35 @@ function checkFieldMapping(strapi: Core.Strapi) {
   });
 }
 
+const SUPER_ADMIN_CODE = 'strapi-super-admin';
+
+/**
+ * The plugin's own records (deliveries, contact locks, worker processes) are hidden from the Content Manager, so
+ * Strapi grants no role any Content Manager permission on them. A database from an older version of the plugin, in
+ * which deliveries were visible, still holds the grants Strapi gave the Editor and Author roles then (and Strapi's own
+ * clean-up keeps `explorer.read`, whose subjects include hidden types): they are removed here, for every role but the
+ * super admin's (which Strapi re-grants at every start, and which reads the delivery log anyway).
+ */
+export async function revokeContentManagerAccess(strapi: Core.Strapi): Promise<number> {
+  const rows: Array<{ id: number; role?: { code?: string } | null }> = await strapi.db.query('admin::permission').findMany({
+    select: ['id'],
+    where: { subject: { $in: [...INTERNAL_UIDS] }, action: { $startsWith: 'plugin::content-manager.' } },
+    populate: { role: { select: ['code'] } },
+  });
+  const ids = rows.filter((r) => r.role?.code !== SUPER_ADMIN_CODE).map((r) => r.id);
+  if (ids.length) {
+    await strapi.db.query('admin::permission').deleteMany({ where: { id: { $in: ids } } });
+    strapi.log.info(`[customerly] removed ${ids.length} Content Manager permission(s) on the plugin's own records (deliveries, locks)`);
+  }
+  return ids.length;
+}
+
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   keepTagKeys(strapi);
   checkFieldMapping(strapi);
   await registerPermissions(strapi);
-  // Each Strapi process runs a delivery worker (unless queue.enabled is false).
-  strapi.plugin('customerly').service('worker').start();
+  await revokeContentManagerAccess(strapi);
+  // Each Strapi process writes a heartbeat and runs a delivery worker (the worker only unless queue.enabled is
+  // false). The first heartbeat is written before the process answers requests.
+  await strapi.plugin('customerly').service('worker').start();
 };

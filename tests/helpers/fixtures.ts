@@ -3,6 +3,8 @@ export const USER_UID = 'plugin::users-permissions.user';
 export const TAG_UID = 'plugin::customerly.tag';
 export const DELIVERY_UID = 'plugin::customerly.delivery';
 export const ROLE_UID = 'plugin::users-permissions.role';
+export const CONTACT_LOCK_UID = 'plugin::customerly.contact-lock';
+export const WORKER_PROCESS_UID = 'plugin::customerly.worker-process';
 
 export async function ensureRole(strapi: any, name: string, type: string): Promise<{ id: number; name: string; type: string }> {
   const existing = await strapi.db.query(ROLE_UID).findOne({ where: { type } });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { StartOptions } from './strapi';
 import type { TestDatabase } from './database';
@@ -16,11 +17,30 @@ export interface StrapiProcess {
 
 const CHILD = path.join(__dirname, 'strapi-child.ts');
 
-/** Starts the playground Strapi in its own process, on the given (shared) database. */
+const SECRET_NAMES = ['APP_KEYS', 'API_TOKEN_SALT', 'ADMIN_JWT_SECRET', 'TRANSFER_TOKEN_SALT', 'JWT_SECRET', 'ENCRYPTION_KEY'] as const;
+let appSecrets: Record<string, string> | undefined;
+
+/**
+ * The secrets of the one app that the Strapi processes of this test share, as the nodes of a real deployment do:
+ * those of the Strapi this test process started (in process.env), else one random set. Without them a delivery signed
+ * by one process (its MAC is keyed by ENCRYPTION_KEY) would be refused by another.
+ */
+export function sharedAppSecrets(): Record<string, string> {
+  if (appSecrets) return appSecrets;
+  const secret = () => randomBytes(16).toString('base64');
+  const fromParent = SECRET_NAMES.every((n) => process.env[n]);
+  appSecrets = Object.fromEntries(
+    SECRET_NAMES.map((n) => [n, fromParent ? process.env[n]! : n === 'APP_KEYS' ? `${secret()},${secret()}` : secret()])
+  );
+  return appSecrets;
+}
+
+/** Starts the playground Strapi in its own process, on the given (shared) database, with the app's shared secrets. */
 export function spawnStrapi(db: TestDatabase, opts: Omit<StartOptions, 'db'> = {}): Promise<StrapiProcess> {
   const { drop: _drop, ...dbData } = db;
+  const childOpts = { ...opts, env: { ...sharedAppSecrets(), ...opts.env }, db: dbData };
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    env: { ...process.env, STRAPI_CHILD_OPTIONS: JSON.stringify({ ...opts, db: dbData }) },
+    env: { ...process.env, STRAPI_CHILD_OPTIONS: JSON.stringify(childOpts) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

@@ -198,3 +198,11 @@ describe('isSecretKey: separators and case (issue 8, item 7)', () => {
     for (const k of ['my-token', 'token-hint', 'pass word hint', 'access_keys', 'key_access']) assert.equal(isSecretKey(k), false, k);
   });
 });
+
+describe('OAuth parameters are secrets too', () => {
+  it('access_token, refresh_token and id_token are redacted from a URL', () => {
+    const out = redactUrl('/api/auth/google/callback?access_token=ya29.SECRET&refresh_token=1//R&id_token=eyJ.x.y&state=s');
+    assert.ok(!/SECRET|1\/\/R|eyJ/.test(decodeURIComponent(out)), out);
+    assert.match(out, /state=s/);
+  });
+});

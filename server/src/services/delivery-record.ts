@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { DELIVERY_UID } from '../content-types';
-import { SecretBox, keyMaterial } from '../utils/encryption';
+import { KEY_LABELS, SecretBox, deriveKey, keyMaterial } from '../utils/encryption';
 import { lazy, tableColumns } from '../utils/columns';
+import { deliveryMac, macMatches } from '../utils/delivery-mac';
 
 export type DeliveryStatus = 'queued' | 'processing' | 'done' | 'skipped' | 'failed';
 export const FINAL_STATUSES: DeliveryStatus[] = ['done', 'skipped', 'failed'];
@@ -31,6 +32,8 @@ export interface StoredDelivery {
   contactKey: string | null;
   payload: unknown;
   sealed?: string | null;
+  /** The row's signature (see utils/delivery-mac.ts). Private: never leaves the server. */
+  mac?: string | null;
   status: DeliveryStatus;
   attempts: number;
   history: Array<Record<string, unknown>> | null;
@@ -45,8 +48,23 @@ export interface DeliveryOutcome {
   nextAttemptAt?: number;
 }
 
+/** What the runner records on, and answers for, a row whose signature does not match. */
+export const FORGED_ERROR = 'refused: this delivery was not written by the plugin (its signature does not match)';
+
+/**
+ * The answer for a delivery that is refused because it was not written by the plugin or was edited since. 409: the
+ * row conflicts with its own signature; sending the request again cannot help.
+ */
+export function forgedAnswer(delivery: Pick<StoredDelivery, 'eventId'>): { status: number; body: Record<string, unknown> } {
+  const status = 409;
+  return {
+    status,
+    body: { ok: false, eventId: delivery.eventId, error: { status, code: 'forged_delivery', message: FORGED_ERROR } },
+  };
+}
+
 const COLUMN_ATTRIBUTES = [
-  'documentId', 'eventId', 'receivedAt', 'action', 'params', 'email', 'contactKey', 'payload', 'sealed', 'status',
+  'documentId', 'eventId', 'receivedAt', 'action', 'params', 'email', 'contactKey', 'payload', 'sealed', 'mac', 'status',
   'attempts', 'history', 'result', 'error', 'processedAt', 'processedBy', 'nextAttemptAt', 'lockedBy', 'lockedUntil',
   'createdAt', 'updatedAt', 'publishedAt',
 ] as const;
@@ -63,6 +81,12 @@ function newDocumentId(): string {
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   let box: SecretBox | undefined;
   const secretBox = () => (box ??= new SecretBox(keyMaterial((p) => strapi.config.get(p)).material));
+  /** The key that signs delivery rows: HKDF of the app's key material with its own label (not the encryption key). */
+  const macKey = lazy(() => deriveKey(keyMaterial((p) => strapi.config.get(p)).material, KEY_LABELS.deliveryMac));
+  const signatureOf = (d: StoredDelivery, sealed: string | null | undefined = d.sealed) =>
+    deliveryMac(macKey(), { eventId: d.eventId, action: d.action, params: d.params, email: d.email, contactKey: d.contactKey, payload: d.payload, sealed });
+  const verify = (d: StoredDelivery): boolean =>
+    macMatches(macKey(), { eventId: d.eventId, action: d.action, params: d.params, email: d.email, contactKey: d.contactKey, payload: d.payload, sealed: d.sealed }, d.mac);
 
   const processId = (): string => strapi.plugin('customerly').service('queue').processId;
 
@@ -97,20 +121,26 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const { secrets, ...data } = input;
       const now = new Date();
       const c = columns();
+      // The exact text written to the JSON columns. The row returned (which a synchronous run processes at once) and
+      // the signature are made from that text parsed again, so they are what the database holds and what the worker
+      // will read: no getter, prototype or key order of the caller's objects survives the round trip.
+      const paramsJson = JSON.stringify(data.params ?? {});
+      const payloadJson = JSON.stringify(data.payload ?? {});
       const row: StoredDelivery = {
         id: 0,
         documentId: newDocumentId(),
         eventId: randomUUID(),
         action: data.action,
-        params: data.params,
+        params: JSON.parse(paramsJson) as Record<string, unknown>,
         email: data.email ?? null,
         contactKey: data.contactKey ?? null,
-        payload: data.payload,
+        payload: JSON.parse(payloadJson) as unknown,
         sealed: secrets && Object.keys(secrets).length ? secretBox().encrypt(JSON.stringify(secrets)) : null,
         status: 'queued',
         attempts: 0,
         history: [],
       };
+      row.mac = signatureOf(row);
       const insert = strapi.db
         .connection(c.table)
         .insert({
@@ -118,11 +148,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           [c.eventId]: row.eventId,
           [c.receivedAt]: now,
           [c.action]: row.action,
-          [c.params]: JSON.stringify(row.params),
+          [c.params]: paramsJson,
           [c.email]: row.email,
           [c.contactKey]: row.contactKey,
-          [c.payload]: JSON.stringify(row.payload ?? {}),
+          [c.payload]: payloadJson,
           [c.sealed]: row.sealed,
+          [c.mac]: row.mac,
           [c.status]: row.status,
           [c.attempts]: 0,
           [c.history]: '[]',
@@ -146,6 +177,33 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return strapi.db.query(DELIVERY_UID as any).findOne({ where: { documentId } });
     },
 
+    /**
+     * Whether the plugin wrote this row as it is: its MAC matches eventId, action, params, email, contactKey, payload
+     * and sealed (constant-time). False for a row without a MAC (written another way, or by a version before MACs).
+     */
+    verify,
+
+    /**
+     * Records a delivery that failed verification as failed, without running it, and answers the refusal. The log
+     * line names the row, never its payload. The row's MAC is left as it is (finish only signs again a row that
+     * verifies), so a refused row stays refused, also on replay.
+     */
+    async refuseForged(delivery: StoredDelivery): Promise<{ status: number; body: Record<string, unknown> }> {
+      strapi.log.warn(
+        `[customerly] delivery #${delivery.id} (${String(delivery.documentId)}) refused: its signature does not match, so it was not written by the plugin or was edited since; it is marked failed and was not run`
+      );
+      await this.finish(delivery, { status: 'failed', error: FORGED_ERROR });
+      return forgedAnswer(delivery);
+    },
+
+    /** A replay of a row that fails verification: refused, the row left as it is (it is not in the queue). */
+    refuseReplay(delivery: StoredDelivery): { status: number; body: Record<string, unknown> } {
+      strapi.log.warn(
+        `[customerly] replay of delivery #${delivery.id} (${String(delivery.documentId)}) refused: its signature does not match, so it was not written by the plugin or was edited since`
+      );
+      return forgedAnswer(delivery);
+    },
+
     /** The secret values sealed on a delivery ({} when none, or when they cannot be opened). */
     unseal(delivery: StoredDelivery): Record<string, string> {
       if (!delivery.sealed) return {};
@@ -153,23 +211,28 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return plain ? (JSON.parse(plain) as Record<string, string>) : {};
     },
 
-    /** Puts a finished delivery back in the queue for a replay. */
-    async requeue(delivery: StoredDelivery): Promise<void> {
+    /** Puts a finished delivery back in the queue for a replay, due for the workers at `dueAt` (ms; default now). */
+    async requeue(delivery: StoredDelivery, dueAt: number = Date.now()): Promise<void> {
       await strapi.db
         .query(DELIVERY_UID as any)
-        .update({ where: { id: delivery.id }, data: { status: 'queued', nextAttemptAt: Date.now(), lockedBy: null, lockedUntil: null } });
+        .update({ where: { id: delivery.id }, data: { status: 'queued', nextAttemptAt: dueAt, lockedBy: null, lockedUntil: null } });
     },
 
     /** Records an attempt's outcome and ends the claim. A final outcome also drops the sealed secrets. */
     async finish(delivery: StoredDelivery, outcome: DeliveryOutcome): Promise<void> {
       const knex = strapi.db.connection;
       const now = new Date();
+      const previous = Array.isArray(delivery.history) ? delivery.history : [];
       const history = [
-        ...(delivery.history ?? []),
+        ...previous,
         { attempt: delivery.attempts, at: now.toISOString(), status: outcome.status, by: processId(), ...(outcome.error ? { error: outcome.error } : {}) },
       ];
       const final = FINAL_STATUSES.includes(outcome.status);
       const c = columns();
+      // A final outcome drops the sealed secrets, which are signed: a row that verifies is signed again without them,
+      // so that it can still be replayed. A row that does not verify keeps its (wrong or missing) MAC.
+      const dropSealed = final && delivery.sealed != null;
+      const resign = dropSealed && verify(delivery) ? { [c.mac]: signatureOf(delivery, null) } : {};
       await knex(c.table)
         .where('id', delivery.id)
         .update({
@@ -183,9 +246,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           [c.lockedUntil]: null,
           [c.updatedAt]: now,
           ...(final ? { [c.sealed]: null } : {}),
+          ...resign,
           ...(outcome.nextAttemptAt ? { [c.nextAttemptAt]: outcome.nextAttemptAt } : {}),
         });
-      if (outcome.userId) await linkUser(delivery.id, outcome.userId, (delivery.history ?? []).length === 0, knex);
+      if (outcome.userId) await linkUser(delivery.id, outcome.userId, previous.length === 0, knex);
     },
   };
 };

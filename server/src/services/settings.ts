@@ -254,7 +254,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         locked,
         sources,
         meta: {
-          webhookPath: `${prefix.replace(/\/$/, '')}/customerly/webhook`,
+          // As the router builds it: the prefix, then the route's path (a prefix ending in "/" gives "//").
+          webhookPath: `${prefix}/customerly/webhook`,
           serverUrl: String(strapi.config.get('server.absoluteUrl') ?? ''),
           roles: roles.map((r) => ({ id: r.id, name: r.name, type: r.type, isDefault: r.type === defaultType })),
           upDefaultRole: defaultType,

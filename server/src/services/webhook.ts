@@ -4,12 +4,12 @@ import { parseJsonBody } from '../webhook/body';
 import { extractContact, type ContactInput } from '../webhook/contact';
 import type { WebhookIntake } from '../webhook/intake-state';
 import { parseParams, splitQuery, type WebhookParams } from '../webhook/params';
-import { redactValue, REDACTED } from '../utils/redact';
+import { sealPayloadSecrets } from '../webhook/payload-secrets';
 import { secureEqual } from '../utils/secure-compare';
 import { WebhookError, isWebhookError } from '../utils/webhook-error';
+import { describeError } from '../utils/describe-error';
 import type { StoredDelivery } from './delivery-record';
 import type { QueueRow } from './queue';
-import { readContactField } from './field-mapping';
 import { requestedRole } from './roles';
 import type { WebhookAnswer } from './runner';
 
@@ -113,27 +113,29 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         contact = await validate(params, body, settings);
       } catch (e) {
         if (isWebhookError(e)) return errorAnswer(e);
-        strapi.log.error(`[customerly] webhook failed before it was stored: ${(e as Error)?.message ?? String(e)}`);
+        strapi.log.error(`[customerly] webhook failed before it was stored: ${describeError(e)}`);
         return errorAnswer(new WebhookError(500, 'internal_error', 'The webhook failed unexpectedly before it was stored: see the Strapi log.'));
       }
 
       const queued = params.async ?? settings.processing === 'queued';
       let delivery: StoredDelivery;
       try {
-        const secrets = passwordValues(contact, settings);
-        const secretValues = [settings.webhookKey, settings.apiToken, ...Object.values(secrets)].filter(Boolean);
+        // The payload is stored with its secrets replaced (by place, never by matching text) and sealed: the
+        // contact processed later is exactly the one received (see payload-secrets.ts).
+        const payload = body ?? {};
+        const secrets = sealPayloadSecrets(payload, contact, settings.fieldMapping, [settings.webhookKey, settings.apiToken]);
         delivery = await svc('delivery-record').create({
           action: params.action,
-          params: redactValue({ ...params }, secretValues) as Record<string, unknown>,
+          params: { ...params },
           email: contact.email,
           contactKey: contactKeyOf(contact),
-          payload: redactValue(body ?? {}, secretValues),
+          payload,
           secrets,
           // In synchronous mode the request handles it; the workers step in only if this process dies meanwhile.
           nextAttemptAt: queued ? Date.now() : Date.now() + settings.queue.syncWaitMs + settings.queue.leaseMs,
         });
       } catch (e) {
-        strapi.log.error(`[customerly] the delivery could not be stored: ${(e as Error)?.message ?? String(e)}`);
+        strapi.log.error(`[customerly] the delivery could not be stored: ${describeError(e)}`);
         return errorAnswer(
           new WebhookError(503, 'not_stored', 'The delivery could not be stored, so it was not accepted: send it again in a moment.', { 'Retry-After': '5' })
         );
@@ -149,27 +151,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async replay(documentId: string): Promise<WebhookAnswer> {
       const stored: StoredDelivery | null = await svc('delivery-record').findByDocumentId(documentId);
       if (!stored) return errorAnswer(new WebhookError(404, 'not_found', 'No delivery has this id: pick one from the delivery log.'));
+      // A row the plugin did not write, or that was edited since (its MAC does not match), is never run again.
+      if (!svc('delivery-record').verify(stored)) return svc('delivery-record').refuseReplay(stored);
       if (stored.action === 'test') return { status: 200, body: { ok: true } };
       if (stored.status === 'processing') {
         return errorAnswer(new WebhookError(409, 'in_progress', 'This delivery is being processed right now: wait for it to finish.'));
       }
       const settings: PluginConfig = await svc('settings').get();
-      await svc('delivery-record').requeue(stored);
+      // Run by this request: the workers step in only if it cannot (as for a synchronous delivery), so that a worker
+      // does not take it first and leave this request waiting syncWaitMs for a delivery already done.
+      await svc('delivery-record').requeue(stored, Date.now() + settings.queue.syncWaitMs + settings.queue.leaseMs);
       return runNow({ ...stored, status: 'queued' }, settings);
     },
   };
 };
-
-/**
- * Values of the contact that the mapping turns into a password. They are redacted from the stored payload and
- * sealed (encrypted) on the delivery until it is processed, keyed by the mapping's `from`.
- */
-function passwordValues(contact: ContactInput, settings: PluginConfig): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const row of settings.fieldMapping) {
-    if (row.to !== 'user_pass') continue;
-    const value = readContactField(contact, row.from);
-    if (typeof value === 'string' && value.length > 0 && value !== REDACTED) out[row.from] = value;
-  }
-  return out;
-}

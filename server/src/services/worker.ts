@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { PluginConfig } from '../config/schema';
-import type { QueueRow } from './queue';
+import { HEARTBEAT, type QueueRow, type Takeover } from './queue';
 
 type QueueConfig = PluginConfig['queue'];
 
@@ -14,6 +14,13 @@ const INTAKE_QUIET_MS = 250;
  * of one contact) and runs them. It wakes at once when this process queues a delivery, and polls otherwise, so
  * deliveries queued by other processes, retries and expired claims are picked up too. Stopping waits for the
  * deliveries in hand.
+ *
+ * Heartbeat: every process writes its heartbeat row (queue.beat) every HEARTBEAT.everyMs and, at each beat, takes
+ * over the claims and contact locks of processes whose heartbeat is stale (queue.takeOverStale). This runs also when
+ * `queue.enabled` is false: such a process still claims deliveries, for the synchronous webhooks it receives (and
+ * their replays), so it must show it is alive, and it may as well put a dead process's work back in the queue for
+ * the workers of the others. The heartbeat has its own timer, so a busy worker still beats. A clean stop removes
+ * the row once the deliveries in hand are finished.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const svc = (name: string) => strapi.plugin('customerly').service(name);
@@ -28,6 +35,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   let lastPrune = 0;
   let processed = 0;
   let lastIntakeAt = 0;
+  let heartbeatTimer: NodeJS.Timeout | undefined;
+  let heartbeating = false;
+  let beatInFlight: Promise<void> | undefined;
+  /** Whether the last heartbeat failed (logged once per outage, not at every beat). */
+  let beatFailing = false;
 
   const config = (): QueueConfig => (strapi.config.get('plugin::customerly') as PluginConfig).queue;
 
@@ -106,8 +118,57 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     else schedule(0);
   }
 
+  /** One heartbeat: this process's row, then the takeover of stale processes. Never throws. */
+  async function heartbeat(): Promise<void> {
+    const queue = svc('queue');
+    try {
+      if (!(await queue.beat())) {
+        strapi.log.warn(
+          `[customerly] this process (${queue.processId}) missed its heartbeats for over ${HEARTBEAT.staleAfterMs / 1000} s and another process took over its claims; it goes on beating`
+        );
+      }
+      const taken: Takeover[] = await queue.takeOverStale(HEARTBEAT.staleAfterMs);
+      for (const t of taken) {
+        strapi.log.warn(
+          `[customerly] process ${t.processId} stopped beating ${Math.round((Date.now() - t.lastBeatAt) / 1000)} s ago: ` +
+            `${t.requeued} of its deliveries queued again, ${t.locksReleased} contact lock(s) released`
+        );
+      }
+      if (taken.some((t) => t.requeued > 0)) wake();
+      if (beatFailing) strapi.log.info('[customerly] the heartbeat is written again');
+      beatFailing = false;
+    } catch (e) {
+      if (!beatFailing) strapi.log.warn(`[customerly] could not write this process's heartbeat: ${(e as Error).message}`);
+      beatFailing = true;
+    }
+  }
+
+  function scheduleHeartbeat() {
+    if (!heartbeating) return;
+    heartbeatTimer = setTimeout(() => {
+      beatInFlight = heartbeat().finally(() => {
+        beatInFlight = undefined;
+        scheduleHeartbeat();
+      });
+    }, HEARTBEAT.everyMs);
+    // The heartbeat alone never keeps the process alive.
+    heartbeatTimer.unref();
+  }
+
   return {
-    start() {
+    /**
+     * Starts the heartbeat (always: see above), after a first beat, so that this process is known before it
+     * answers a request; then the worker, unless queue.enabled is false.
+     */
+    async start(): Promise<void> {
+      if (!heartbeating) {
+        heartbeating = true;
+        beatInFlight = heartbeat().finally(() => {
+          beatInFlight = undefined;
+        });
+        await beatInFlight;
+        scheduleHeartbeat();
+      }
       if (running || !config().enabled) return;
       running = true;
       stopping = false;
@@ -124,6 +185,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (timer) clearTimeout(timer);
       await Promise.allSettled([...active.values()]);
       running = false;
+      if (heartbeating) {
+        heartbeating = false;
+        if (heartbeatTimer) clearTimeout(heartbeatTimer);
+        await beatInFlight;
+        // Nothing of this process is left to take over: its row goes.
+        await svc('queue')
+          .forgetProcess()
+          .catch((e: Error) => strapi.log.warn(`[customerly] could not remove this process's heartbeat row: ${e.message}`));
+      }
     },
     stats: () => ({ running, active: active.size, processed }),
   };

@@ -7,14 +7,31 @@ import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } f
  */
 const PREFIX = 'enc1';
 
+/** HKDF labels: one per use, so that no key of the plugin is ever used for two purposes. */
+export const KEY_LABELS = {
+  /** AES-256-GCM of the settings' secrets and of the secrets sealed on a delivery. */
+  secrets: 'customerly settings secrets v1',
+  /** HMAC-SHA256 that signs each delivery row (see utils/delivery-mac.ts). */
+  deliveryMac: 'customerly delivery mac v1',
+} as const;
+
+/**
+ * A 32-byte key for one use, derived with HKDF-SHA256 from the app's key material (see keyMaterial) and a label.
+ * The same ENCRYPTION_KEY gives a different key for each label, and none of them is the material itself.
+ */
+export function deriveKey(material: string, label: string): Buffer {
+  if (!material) throw new Error('deriveKey needs key material');
+  const salt = createHash('sha256').update('strapi-plugin-customerly').digest();
+  return Buffer.from(hkdfSync('sha256', Buffer.from(material, 'utf8'), salt, label, 32));
+}
+
 export class SecretBox {
   private readonly key: Buffer;
 
   constructor(material: string) {
     if (!material) throw new Error('SecretBox needs key material');
     // HKDF over the raw material, with a plugin-specific label: the same ENCRYPTION_KEY gives a different key here.
-    const salt = createHash('sha256').update('strapi-plugin-customerly').digest();
-    this.key = Buffer.from(hkdfSync('sha256', Buffer.from(material, 'utf8'), salt, 'customerly settings secrets v1', 32));
+    this.key = deriveKey(material, KEY_LABELS.secrets);
   }
 
   encrypt(plain: string): string {

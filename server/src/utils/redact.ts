@@ -3,7 +3,11 @@
  * only), so that `access_key`, `ACCESS-KEY`, `accessKey` and `access key` are one name, while `my_token`,
  * `tokens` or `password_hint` are other names.
  */
-const SECRET_NAMES = new Set(['accesskey', 'apitoken', 'token', 'password', 'userpass', 'pass', 'secret', 'authorization', 'authentication']);
+const SECRET_NAMES = new Set([
+  'accesskey', 'apitoken', 'token', 'password', 'userpass', 'pass', 'secret', 'authorization', 'authentication',
+  // OAuth parameters (users-permissions' provider callbacks carry them in the query string).
+  'accesstoken', 'refreshtoken', 'idtoken',
+]);
 
 export const REDACTED = '[redacted]';
 
