@@ -1,4 +1,4 @@
-import { ACTIONS, PLUGIN_ID } from '../../server/src/permissions';
+import { ACTIONS, PLUGIN_ID } from '../../shared/contracts/permissions';
 import { PluginIcon } from './components/PluginIcon';
 import { getTranslation, prefixTranslations } from './utils/translations';
 

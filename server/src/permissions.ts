@@ -1,14 +1,5 @@
 /**
- * The plugin's admin RBAC actions, defined once. The server registers them and guards its admin routes with them;
- * the admin panel imports the same ids to show, hide or disable what an admin may not do.
+ * The plugin's admin RBAC actions live in shared/contracts/permissions.ts (the admin panel uses them too).
+ * Re-exported here so that server code keeps importing them from one place inside server/src.
  */
-export const PLUGIN_ID = 'customerly';
-
-export const ACTIONS = {
-  settingsRead: 'plugin::customerly.settings.read',
-  settingsUpdate: 'plugin::customerly.settings.update',
-  deliveriesRead: 'plugin::customerly.deliveries.read',
-  deliveriesReplay: 'plugin::customerly.deliveries.replay',
-} as const;
-
-export type PluginAction = (typeof ACTIONS)[keyof typeof ACTIONS];
+export { ACTIONS, PLUGIN_ID, type PluginAction } from '../../shared/contracts/permissions';

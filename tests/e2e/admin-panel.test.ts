@@ -117,6 +117,22 @@ describe('admin panel in Chromium', { skip: problem ?? false, timeout: 600_000 }
     await page.screenshot({ path: screenshotPath('settings.png'), fullPage: true });
   });
 
+  it('the email preview renders what would be sent: the built-in template for empty fields, the server host as site name', async () => {
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const preview = page.getByTestId('email-preview');
+    await preview.waitFor();
+    const host = new URL(server.baseUrl).host;
+    // The fields are empty: the preview shows the built-in template, as the sent email does.
+    assert.match(await preview.innerText(), new RegExp(`Welcome to ${host.replace(/\./g, '\\.')}`));
+    assert.match(await preview.innerText(), /An account was created for you on/);
+    const html = await preview.locator('iframe').getAttribute('srcdoc');
+    assert.match(html ?? '', /<a href="https:\/\/example\.com\/reset-password\?code=…">Choose your password<\/a>/);
+    // A typed subject replaces the built-in one at once (nothing saved).
+    await page.getByLabel('Subject').fill('Hi {{username}}');
+    await preview.getByText('Hi ada.lovelace@example.com').waitFor();
+    await page.getByLabel('Subject').fill('');
+  });
+
   it('a webhook to the copied URL creates the user with its tags, visible in the Content Manager', async () => {
     const res = await fetch(copiedAddUrl, {
       method: 'POST',
@@ -166,6 +182,42 @@ describe('admin panel in Chromium', { skip: problem ?? false, timeout: 600_000 }
     await page.getByText('No delivery yet').waitFor();
     await page.getByRole('button', { name: 'Reset' }).click();
     await page.locator('[data-testid=delivery-row]').first().waitFor();
+  });
+
+  it('the filters and the page are in the URL: a link opens the filtered log, Back returns to the previous filters', async () => {
+    const logUrl = `${server.baseUrl}/admin/plugins/customerly`;
+    await page.getByLabel('Email contains').fill('grace');
+    await page.getByRole('button', { name: 'Filter', exact: true }).click();
+    await page.waitForURL((u) => u.searchParams.get('email') === 'grace');
+    await page.locator('[data-testid=delivery-row][data-email="grace.hopper@example.test"]').waitFor();
+
+    // A link to a filtered log, opened fresh.
+    await page.goto(`${logUrl}?email=nobody-here`);
+    await page.getByText('No delivery yet').waitFor();
+    assert.equal(await page.getByLabel('Email contains').inputValue(), 'nobody-here');
+    await page.goto(`${logUrl}?status=done&action=add`);
+    await page.locator('[data-testid=delivery-row][data-email="grace.hopper@example.test"]').waitFor();
+
+    // Back: the previous filters, in the form and in the table.
+    await page.goBack();
+    await page.getByText('No delivery yet').waitFor();
+    assert.equal(await page.getByLabel('Email contains').inputValue(), 'nobody-here');
+  });
+
+  it('after a replay the list shows the new attempt without a reload', async () => {
+    await page.goto(`${server.baseUrl}/admin/plugins/customerly?email=grace`);
+    const row = page.locator('[data-testid=delivery-row][data-email="grace.hopper@example.test"]');
+    const attempts = row.locator('td').nth(4);
+    const before = Number(await attempts.innerText());
+    await row.getByRole('button', { name: 'Details' }).click();
+    await page.getByTestId('delivery-detail').waitFor();
+    await page.getByRole('button', { name: 'Replay' }).click();
+    await notification(/Replayed: HTTP 200/);
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(
+      ([n]) => document.querySelectorAll('[data-testid=delivery-row] td')[4]?.textContent === String(n),
+      [before + 1]
+    );
   });
 
   it('settings survive a restart', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import routes from '../../server/src/routes';
-import { ACTIONS } from '../../server/src/permissions';
+import { ACTIONS } from '../../shared/contracts/permissions';
 
 /** Every admin route, and the RBAC action it must check. A new route without an entry here fails the test. */
 const EXPECTED: Record<string, string> = {

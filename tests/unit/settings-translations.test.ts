@@ -2,9 +2,13 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { DELIVERY_STATUSES } from '../../shared/contracts/deliveries';
+import { PROCESSING_MODES, USERNAME_FORMATS } from '../../shared/contracts/settings';
+import { WEBHOOK_ACTIONS } from '../../shared/contracts/webhook';
 
 const adminSrc = path.resolve(__dirname, '..', '..', 'admin', 'src');
-const load = (locale: string): Record<string, string> => JSON.parse(readFileSync(path.join(adminSrc, 'translations', `${locale}.json`), 'utf8'));
+const load = (locale: string): Record<string, string> =>
+  JSON.parse(readFileSync(path.join(adminSrc, 'translations', `${locale}.json`), 'utf8'));
 
 describe('admin translations', () => {
   const en = load('en');
@@ -24,6 +28,16 @@ describe('admin translations', () => {
     }
     assert.ok(used.size > 50);
     for (const k of used) assert.ok(k in en, `${k} is used but not in en.json`);
+  });
+
+  it('every key the panel builds from a shared list exists (status.*, action.*, users.format.*, users.processing.*)', () => {
+    const built = [
+      ...DELIVERY_STATUSES.map((s) => `status.${s}`),
+      ...WEBHOOK_ACTIONS.map((a) => `action.${a}`),
+      ...USERNAME_FORMATS.map((f) => `users.format.${f}`),
+      ...PROCESSING_MODES.map((p) => `users.processing.${p}`),
+    ];
+    for (const k of built) assert.ok(k in en, `${k} is built by the panel but not in en.json`);
   });
 
   it('placeholders match between languages and no message breaks ICU syntax', () => {

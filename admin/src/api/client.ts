@@ -1,20 +1,24 @@
 import { useFetchClient } from '@strapi/strapi/admin';
 import * as React from 'react';
 import type { z } from 'zod';
-import { PLUGIN_ID } from '../../../server/src/permissions';
 import {
-  connectionAnswer,
   deliveriesAnswer,
   deliveryAnswer,
-  errorAnswer,
   replayAnswer,
+  type DeliveryListQuery,
+} from '../../../shared/contracts/deliveries';
+import { errorAnswer } from '../../../shared/contracts/errors';
+import { PLUGIN_ID } from '../../../shared/contracts/permissions';
+import {
+  connectionAnswer,
   revealAnswer,
   rotateAnswer,
   settingsAnswer,
-  type EditableSettings,
-} from './schemas';
+  type SecretKey,
+  type SettingsSave,
+} from '../../../shared/contracts/settings';
 
-/** An admin API failure: its message, and per-field messages for a ValidationError (keyed "a.b.0"). */
+/** An admin API failure: its message, its HTTP status, and per-field messages for a ValidationError (keyed "a.b.0"). */
 export class ApiError extends Error {
   constructor(
     message: string,
@@ -25,15 +29,19 @@ export class ApiError extends Error {
   }
 }
 
+/** The message of any error a call may throw. */
+export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
 function toApiError(e: unknown): ApiError {
-  const response = (e as { response?: { status?: number; data?: unknown } })?.response;
+  const response = (e as { response?: { status?: number; data?: unknown } } | null)?.response;
   const parsed = errorAnswer.safeParse(response?.data);
   if (parsed.success) {
+    const { error } = parsed.data;
     const fieldErrors: Record<string, string> = {};
-    for (const fe of parsed.data.error.details?.errors ?? []) fieldErrors[fe.path.join('.')] = fe.message;
-    return new ApiError(parsed.data.error.message ?? 'Request failed', parsed.data.error.status ?? response?.status, fieldErrors);
+    for (const fe of error.details?.errors ?? []) fieldErrors[fe.path.join('.')] = fe.message;
+    return new ApiError(error.message ?? 'Request failed', error.status ?? response?.status, fieldErrors);
   }
-  return new ApiError((e as Error)?.message ?? 'Request failed', response?.status, {});
+  return new ApiError(e instanceof Error ? e.message : 'Request failed', response?.status, {});
 }
 
 function check<T>(schema: z.ZodType<T>, data: unknown): T {
@@ -43,14 +51,22 @@ function check<T>(schema: z.ZodType<T>, data: unknown): T {
 }
 
 const base = `/${PLUGIN_ID}`;
+const one = (documentId: string) => `${base}/deliveries/${encodeURIComponent(documentId)}`;
 
-export type SettingsSave = Partial<EditableSettings> & { apiToken?: string; webhookKey?: string };
+function queryString(query: DeliveryListQuery): string {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') qs.set(k, String(v));
+  return qs.toString();
+}
 
-/** The plugin's admin API, through Strapi's fetch client (admin JWT), with every answer validated. */
+/**
+ * The plugin's admin API, through Strapi's fetch client (admin JWT), with every answer validated by the shared
+ * contracts. Components use it through the react-query hooks in ./queries.
+ */
 export function useCustomerlyApi() {
   const { get, put, post } = useFetchClient();
   return React.useMemo(() => {
-    const call = async <T,>(schema: z.ZodType<T>, run: () => Promise<{ data: unknown }>): Promise<T> => {
+    const call = async <T>(schema: z.ZodType<T>, run: () => Promise<{ data: unknown }>): Promise<T> => {
       let res: { data: unknown };
       try {
         res = await run();
@@ -60,18 +76,21 @@ export function useCustomerlyApi() {
       return check(schema, res.data);
     };
     return {
-      getSettings: () => call(settingsAnswer, () => get(`${base}/settings`)).then((r) => r.data),
-      saveSettings: (body: SettingsSave) => call(settingsAnswer, () => put(`${base}/settings`, body)).then((r) => r.data),
-      rotateKey: () => call(rotateAnswer, () => post(`${base}/settings/access-key`, {})).then((r) => r.data),
-      reveal: (field: 'webhookKey' | 'apiToken') => call(revealAnswer, () => post(`${base}/settings/reveal`, { field })).then((r) => r.data.value),
-      testConnection: (body: { apiToken?: string }) => call(connectionAnswer, () => post(`${base}/settings/test-connection`, body)).then((r) => r.data),
-      listDeliveries: (query: Record<string, string | number | undefined>) => {
-        const qs = new URLSearchParams();
-        for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') qs.set(k, String(v));
-        return call(deliveriesAnswer, () => get(`${base}/deliveries?${qs.toString()}`));
-      },
-      getDelivery: (documentId: string) => call(deliveryAnswer, () => get(`${base}/deliveries/${encodeURIComponent(documentId)}`)).then((r) => r.data),
-      replay: (documentId: string) => call(replayAnswer, () => post(`${base}/deliveries/${encodeURIComponent(documentId)}/replay`, {})).then((r) => r.data),
+      getSettings: async () => (await call(settingsAnswer, () => get(`${base}/settings`))).data,
+      saveSettings: async (body: SettingsSave) =>
+        (await call(settingsAnswer, () => put(`${base}/settings`, body))).data,
+      rotateKey: async () => (await call(rotateAnswer, () => post(`${base}/settings/access-key`, {}))).data,
+      reveal: async (field: SecretKey) =>
+        (await call(revealAnswer, () => post(`${base}/settings/reveal`, { field }))).data.value,
+      testConnection: async (body: { apiToken?: string }) =>
+        (await call(connectionAnswer, () => post(`${base}/settings/test-connection`, body))).data,
+      listDeliveries: (query: DeliveryListQuery) =>
+        call(deliveriesAnswer, () => get(`${base}/deliveries?${queryString(query)}`)),
+      getDelivery: async (documentId: string) => (await call(deliveryAnswer, () => get(one(documentId)))).data,
+      replay: async (documentId: string) =>
+        (await call(replayAnswer, () => post(`${one(documentId)}/replay`, {}))).data,
     };
   }, [get, put, post]);
 }
+
+export type CustomerlyApi = ReturnType<typeof useCustomerlyApi>;

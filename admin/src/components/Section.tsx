@@ -4,7 +4,16 @@ import * as React from 'react';
 /** A white card with a title, as Strapi's own settings pages have. */
 export function Section({ title, children, id }: { title: string; children: React.ReactNode; id?: string }) {
   return (
-    <Box id={id} background="neutral0" hasRadius shadow="filterShadow" paddingTop={6} paddingBottom={6} paddingLeft={7} paddingRight={7}>
+    <Box
+      id={id}
+      background="neutral0"
+      hasRadius
+      shadow="filterShadow"
+      paddingTop={6}
+      paddingBottom={6}
+      paddingLeft={7}
+      paddingRight={7}
+    >
       <Flex direction="column" alignItems="stretch" gap={4}>
         <Typography variant="delta" tag="h2">
           {title}
@@ -19,7 +28,9 @@ export function Section({ title, children, id }: { title: string; children: Reac
 export function JsonBlock({ value, label }: { value: unknown; label: string }) {
   return (
     <Box background="neutral100" padding={3} hasRadius style={{ overflow: 'auto', maxHeight: 320 }} aria-label={label}>
-      <pre style={{ margin: 0, fontSize: 12, whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>{JSON.stringify(value ?? null, null, 2)}</pre>
+      <pre style={{ margin: 0, fontSize: 12, whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
+        {JSON.stringify(value ?? null, null, 2)}
+      </pre>
     </Box>
   );
 }

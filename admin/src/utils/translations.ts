@@ -1,4 +1,4 @@
-import { PLUGIN_ID } from '../../../server/src/permissions';
+import { PLUGIN_ID } from '../../../shared/contracts/permissions';
 
 /** The id of one of this plugin's messages, as registered with the admin's i18n. */
 export const getTranslation = (id: string) => `${PLUGIN_ID}.${id}`;

@@ -1,14 +1,21 @@
-/** Builds the webhook URL of an action, as Customerly must call it. */
+import { ACTIONS_WITH_NOTIFICATION, ACTIONS_WITH_ROLE, type WebhookAction } from '../../../shared/contracts/webhook';
+
+/** Options an admin picks once for every URL. */
 export interface UrlOptions {
   sendNotification: boolean;
   role: string;
 }
 
+/** Shown in place of the key while it is hidden. */
+export const HIDDEN_KEY = '••••••••';
+
+/** Builds the webhook URL of an action, as Customerly must call it. */
 export function webhookUrl(origin: string, path: string, action: string, key: string, opts: UrlOptions): string {
   const params = new URLSearchParams();
   params.set('action', action);
-  if (action === 'add' && opts.sendNotification) params.set('send_notification', 'true');
-  if ((action === 'add' || action === 'update' || action === 'update_tags') && opts.role) params.set('role', opts.role);
+  const is = (list: readonly WebhookAction[]) => (list as readonly string[]).includes(action);
+  if (is(ACTIONS_WITH_NOTIFICATION) && opts.sendNotification) params.set('send_notification', 'true');
+  if (is(ACTIONS_WITH_ROLE) && opts.role) params.set('role', opts.role);
   // The key goes last and is not URL-encoded into something unreadable: base64url needs no escaping.
   const shownKey = /^•+$/.test(key) ? key : encodeURIComponent(key);
   return `${origin.replace(/\/$/, '')}${path}?${params.toString()}&access_key=${shownKey}`;
@@ -17,21 +24,12 @@ export function webhookUrl(origin: string, path: string, action: string, key: st
 /** The origin Customerly must call: the server's public URL when set, else the one this panel is served from. */
 export function publicOrigin(serverUrl: string): string {
   try {
-    if (serverUrl && /^https?:\/\//.test(serverUrl)) return new URL(serverUrl).origin + new URL(serverUrl).pathname.replace(/\/$/, '');
+    if (serverUrl && /^https?:\/\//.test(serverUrl)) {
+      const url = new URL(serverUrl);
+      return url.origin + url.pathname.replace(/\/$/, '');
+    }
   } catch {
-    // fall through
+    // not a URL: fall through
   }
   return window.location.origin;
-}
-
-export const SAMPLE_VARS: Record<string, string> = {
-  username: 'ada.lovelace@example.com',
-  email: 'ada.lovelace@example.com',
-  link: 'https://example.com/reset-password?code=…',
-  siteName: 'example.com',
-};
-
-export function renderPreview(template: string, vars: Record<string, string>, html: boolean): string {
-  const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => (name in vars ? (html ? esc(vars[name]!) : vars[name]!) : whole));
 }

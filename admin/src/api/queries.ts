@@ -1,0 +1,94 @@
+import { useMutation, useQuery, useQueryClient } from 'react-query';
+import type {
+  DeliveriesPage,
+  DeliveryDetail,
+  DeliveryListQuery,
+  ReplayResult,
+} from '../../../shared/contracts/deliveries';
+import { PLUGIN_ID } from '../../../shared/contracts/permissions';
+import type { AdminSettings, ConnectionResult, SecretKey, SettingsSave } from '../../../shared/contracts/settings';
+import { ApiError, useCustomerlyApi } from './client';
+
+/**
+ * Server state, through the react-query client Strapi's admin provides (as users-permissions' pages do).
+ * Each answer lands under its own key, so a slow answer for old filters never overwrites a newer one. Writes put
+ * their answer in the cache and invalidate the keys they change with `cancelRefetch`: a read that started before
+ * the write is dropped rather than landing after it.
+ */
+export const queryKeys = {
+  settings: [PLUGIN_ID, 'settings'] as const,
+  deliveries: [PLUGIN_ID, 'deliveries'] as const,
+  deliveryList: (query: DeliveryListQuery) => [PLUGIN_ID, 'deliveries', 'list', query] as const,
+  delivery: (documentId: string) => [PLUGIN_ID, 'deliveries', 'detail', documentId] as const,
+};
+
+/** A refused request (4xx) is not retried: the same request would be refused again. */
+const retry = (failures: number, error: unknown) =>
+  failures < 2 && !(error instanceof ApiError && error.status !== undefined && error.status < 500);
+
+export function useSettingsQuery() {
+  const api = useCustomerlyApi();
+  return useQuery<AdminSettings, ApiError>(queryKeys.settings, api.getSettings, { retry });
+}
+
+/** Writes the answer of a settings write into the cache, then lets react-query check it with the server. */
+function useSettingsWritten() {
+  const queryClient = useQueryClient();
+  return (settings: AdminSettings) => {
+    queryClient.setQueryData(queryKeys.settings, settings);
+    void queryClient.invalidateQueries({ queryKey: queryKeys.settings }, { cancelRefetch: true });
+  };
+}
+
+export function useSaveSettings() {
+  const api = useCustomerlyApi();
+  const written = useSettingsWritten();
+  return useMutation<AdminSettings, ApiError, SettingsSave>((body) => api.saveSettings(body), { onSuccess: written });
+}
+
+export function useRotateKey() {
+  const api = useCustomerlyApi();
+  const written = useSettingsWritten();
+  return useMutation<{ webhookKey: string; settings: AdminSettings }, ApiError, void>(() => api.rotateKey(), {
+    onSuccess: (r) => written(r.settings),
+  });
+}
+
+/** Reveals a secret to an admin who may update the settings. Never cached: the value stays in the component. */
+export function useRevealSecret() {
+  const api = useCustomerlyApi();
+  return useMutation<string, ApiError, SecretKey>((field) => api.reveal(field));
+}
+
+export function useTestConnection() {
+  const api = useCustomerlyApi();
+  return useMutation<ConnectionResult, ApiError, { apiToken?: string }>((body) => api.testConnection(body));
+}
+
+export function useDeliveriesQuery(query: DeliveryListQuery) {
+  const api = useCustomerlyApi();
+  // keepPreviousData: the table stays on screen while the next page or filter loads.
+  return useQuery<DeliveriesPage, ApiError>(queryKeys.deliveryList(query), () => api.listDeliveries(query), {
+    keepPreviousData: true,
+    retry,
+  });
+}
+
+export function useDeliveryQuery(documentId: string) {
+  const api = useCustomerlyApi();
+  return useQuery<DeliveryDetail, ApiError>(queryKeys.delivery(documentId), () => api.getDelivery(documentId), {
+    retry,
+  });
+}
+
+/** Replays a delivery; the detail shows the answer at once and every list and count is fetched again. */
+export function useReplayDelivery(documentId: string) {
+  const api = useCustomerlyApi();
+  const queryClient = useQueryClient();
+  return useMutation<ReplayResult, ApiError, void>(() => api.replay(documentId), {
+    onSuccess: (r) => {
+      if (r.delivery) queryClient.setQueryData(queryKeys.delivery(documentId), r.delivery);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.deliveries }, { cancelRefetch: true });
+    },
+  });
+}

@@ -1,0 +1,76 @@
+import { Box, Button, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Eye } from '@strapi/icons';
+import type { DeliveryRow } from '../../../../shared/contracts/deliveries';
+import { useT, type MessageKey } from '../../utils/useT';
+import { StatusBadge } from './StatusBadge';
+
+const COLUMNS: MessageKey[] = [
+  'deliveries.col.received',
+  'deliveries.col.action',
+  'deliveries.col.email',
+  'deliveries.col.status',
+  'deliveries.col.attempts',
+  'deliveries.col.error',
+  'deliveries.open',
+];
+
+interface Props {
+  rows: DeliveryRow[];
+  onOpen: (documentId: string) => void;
+}
+
+/** One page of the log, newest first; "Details" opens a delivery. */
+export function DeliveriesTable({ rows, onOpen }: Props) {
+  const t = useT();
+  if (rows.length === 0) {
+    return (
+      <Box background="neutral0" hasRadius padding={8}>
+        <Typography textColor="neutral600">{t('deliveries.empty')}</Typography>
+      </Box>
+    );
+  }
+  return (
+    <Table colCount={COLUMNS.length} rowCount={rows.length + 1}>
+      <Thead>
+        <Tr>
+          {COLUMNS.map((key) => (
+            <Th key={key}>
+              <Typography variant="sigma">{t(key)}</Typography>
+            </Th>
+          ))}
+        </Tr>
+      </Thead>
+      <Tbody>
+        {rows.map((d) => (
+          <Tr key={d.documentId} data-testid="delivery-row" data-email={d.email ?? ''}>
+            <Td>
+              <Typography>{new Date(d.receivedAt).toLocaleString()}</Typography>
+            </Td>
+            <Td>
+              <Typography>{d.action}</Typography>
+            </Td>
+            <Td>
+              <Typography>{d.email ?? '—'}</Typography>
+            </Td>
+            <Td>
+              <StatusBadge status={d.status} />
+            </Td>
+            <Td>
+              <Typography>{d.attempts ?? 0}</Typography>
+            </Td>
+            <Td>
+              <Typography ellipsis title={d.error ?? ''} style={{ maxWidth: 260, display: 'block' }}>
+                {d.error ?? ''}
+              </Typography>
+            </Td>
+            <Td>
+              <Button variant="tertiary" size="S" startIcon={<Eye />} onClick={() => onOpen(d.documentId)}>
+                {t('deliveries.open')}
+              </Button>
+            </Td>
+          </Tr>
+        ))}
+      </Tbody>
+    </Table>
+  );
+}

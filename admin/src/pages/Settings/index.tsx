@@ -1,0 +1,98 @@
+import { Alert, Button, Flex } from '@strapi/design-system';
+import { Check } from '@strapi/icons';
+import { Layouts, Page, useRBAC } from '@strapi/strapi/admin';
+import { Link as RouterLink } from 'react-router-dom';
+import { ACTIONS, PLUGIN_ID } from '../../../../shared/contracts/permissions';
+import type { AdminSettings } from '../../../../shared/contracts/settings';
+import { useSettingsQuery } from '../../api/queries';
+import { useT } from '../../utils/useT';
+import { AccessKeySection } from './sections/AccessKeySection';
+import { ApiTokenSection } from './sections/ApiTokenSection';
+import { FieldMappingSection } from './sections/FieldMappingSection';
+import { HowToSection } from './sections/HowToSection';
+import { PasswordReturnSection } from './sections/PasswordReturnSection';
+import { RolesSection } from './sections/RolesSection';
+import { UsersSection } from './sections/UsersSection';
+import { WebhookUrlsSection } from './sections/WebhookUrlsSection';
+import { WelcomeEmailSection } from './sections/WelcomeEmailSection';
+import { useSettingsForm } from './useSettingsForm';
+import { useWebhookKey } from './useWebhookKey';
+
+/** Settings → Customerly. Readable with settings.read; Save, keys, reveal and test need settings.update. */
+const SettingsPage = () => (
+  <Page.Protect permissions={[{ action: ACTIONS.settingsRead, subject: null }]}>
+    <SettingsLoader />
+  </Page.Protect>
+);
+
+/** Loads the settings and the admin's update permission, then shows the form. */
+function SettingsLoader() {
+  const t = useT();
+  const query = useSettingsQuery();
+  const { allowedActions, isLoading: rbacLoading } = useRBAC([{ action: ACTIONS.settingsUpdate, subject: null }]);
+
+  if (query.error && !query.data) {
+    return (
+      <Page.Error
+        content={t('settings.loadError', { message: query.error.message })}
+        action={<Button onClick={() => void query.refetch()}>{t('page.retry')}</Button>}
+      />
+    );
+  }
+  if (!query.data || rbacLoading) return <Page.Loading />;
+  return <SettingsForm data={query.data} canUpdate={!!allowedActions.canUpdate} />;
+}
+
+/** The page: header with Save, then one card per section. `data` is the latest answer of the server. */
+function SettingsForm({ data, canUpdate }: { data: AdminSettings; canUpdate: boolean }) {
+  const t = useT();
+  const form = useSettingsForm(data);
+  const webhookKey = useWebhookKey(data, canUpdate);
+  const disabled = !canUpdate;
+
+  return (
+    <Page.Main aria-busy={form.saving}>
+      <Page.Title>{t('settings.title')}</Page.Title>
+      <Layouts.Header
+        title={t('settings.title')}
+        subtitle={t('settings.subtitle')}
+        primaryAction={
+          <Button
+            startIcon={<Check />}
+            onClick={form.save}
+            loading={form.saving}
+            disabled={disabled || form.saving}
+            type="button"
+          >
+            {t('settings.save')}
+          </Button>
+        }
+        secondaryAction={
+          <Button variant="tertiary" tag={RouterLink} to={`/plugins/${PLUGIN_ID}`}>
+            {t('settings.deliveriesLink')}
+          </Button>
+        }
+      />
+      <Layouts.Content>
+        <Flex direction="column" alignItems="stretch" gap={6}>
+          {!canUpdate && (
+            <Alert closeLabel="×" variant="default" title="" role="status">
+              {t('settings.readOnly')}
+            </Alert>
+          )}
+          <HowToSection />
+          <AccessKeySection webhookKey={webhookKey} canUpdate={canUpdate} />
+          <WebhookUrlsSection data={data} webhookKey={webhookKey} canUpdate={canUpdate} />
+          <ApiTokenSection data={data} form={form} disabled={disabled} />
+          <PasswordReturnSection form={form} disabled={disabled} />
+          <RolesSection data={data} form={form} disabled={disabled} />
+          <UsersSection form={form} disabled={disabled} />
+          <FieldMappingSection data={data} form={form} disabled={disabled} />
+          <WelcomeEmailSection data={data} form={form} disabled={disabled} />
+        </Flex>
+      </Layouts.Content>
+    </Page.Main>
+  );
+}
+
+export default SettingsPage;

@@ -1,0 +1,146 @@
+import {
+  Box,
+  Button,
+  Field,
+  Grid,
+  IconButton,
+  SingleSelect,
+  SingleSelectOption,
+  TextInput,
+  Typography,
+} from '@strapi/design-system';
+import { Plus, Trash } from '@strapi/icons';
+import type * as React from 'react';
+import { MAPPING_TYPES, type AdminSettings, type MappingRow } from '../../../../../shared/contracts/settings';
+import { Section } from '../../../components/Section';
+import { useT } from '../../../utils/useT';
+import type { SettingsForm } from '../useSettingsForm';
+
+interface Props {
+  data: AdminSettings;
+  form: SettingsForm;
+  disabled: boolean;
+}
+
+const EMPTY_ROW: MappingRow = { from: '', to: '', type: 'string' };
+
+/** Customerly fields copied onto the user: one row per field. */
+export function FieldMappingSection({ data, form, disabled }: Props) {
+  const t = useT();
+  const rows = form.values.fieldMapping;
+  const targets = [...data.meta.userAttributes.map((a) => a.name), ...data.meta.loginTargets];
+  const update = (i: number, patch: Partial<MappingRow>) =>
+    form.set(
+      'fieldMapping',
+      rows.map((r, j) => (j === i ? { ...r, ...patch } : r))
+    );
+  const remove = (i: number) =>
+    form.set(
+      'fieldMapping',
+      rows.filter((_, j) => j !== i)
+    );
+
+  return (
+    <Section title={t('mapping.title')} id="customerly-mapping">
+      <Typography textColor="neutral600">{t('mapping.hint')}</Typography>
+      {rows.length === 0 && <Typography textColor="neutral500">{t('mapping.empty')}</Typography>}
+      {rows.map((row, i) => (
+        <MappingRowFields
+          key={i}
+          index={i}
+          row={row}
+          targets={targets}
+          form={form}
+          disabled={disabled}
+          onChange={(patch) => update(i, patch)}
+          onRemove={() => remove(i)}
+        />
+      ))}
+      <Box>
+        <Button
+          variant="secondary"
+          startIcon={<Plus />}
+          disabled={disabled}
+          onClick={() => form.set('fieldMapping', [...rows, { ...EMPTY_ROW }])}
+        >
+          {t('mapping.add')}
+        </Button>
+      </Box>
+    </Section>
+  );
+}
+
+interface RowProps {
+  index: number;
+  row: MappingRow;
+  /** The user attributes a row may write to. */
+  targets: string[];
+  form: SettingsForm;
+  disabled: boolean;
+  onChange: (patch: Partial<MappingRow>) => void;
+  onRemove: () => void;
+}
+
+/** One mapping row: Customerly field → user attribute, as a type; the server's errors shown on each field. */
+function MappingRowFields({ index: i, row, targets, form, disabled, onChange, onRemove }: RowProps) {
+  const t = useT();
+  const path = (field: keyof MappingRow) => `fieldMapping.${i}.${field}`;
+  // A target the user type no longer has stays selectable, so that the row shows what is saved.
+  const options = [...new Set([...targets, ...(row.to ? [row.to] : [])])];
+  return (
+    <Grid.Root gap={3} data-testid={`mapping-row-${i}`}>
+      <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+        <Field.Root name={path('from')} error={form.errorOf(path('from'))}>
+          <Field.Label>{t('mapping.from')}</Field.Label>
+          <TextInput
+            value={row.from}
+            placeholder="attributes.plan"
+            onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange({ from: e.target.value })}
+            disabled={disabled}
+          />
+          <Field.Error />
+        </Field.Root>
+      </Grid.Item>
+      <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+        <Field.Root name={path('to')} error={form.errorOf(path('to'))}>
+          <Field.Label>{t('mapping.to')}</Field.Label>
+          <SingleSelect
+            value={row.to || undefined}
+            placeholder="—"
+            onChange={(v) => onChange({ to: String(v) })}
+            disabled={disabled}
+          >
+            {options.map((name) => (
+              <SingleSelectOption key={name} value={name}>
+                {name}
+              </SingleSelectOption>
+            ))}
+          </SingleSelect>
+          <Field.Error />
+        </Field.Root>
+      </Grid.Item>
+      <Grid.Item col={3} s={10} direction="column" alignItems="stretch">
+        <Field.Root name={path('type')} error={form.errorOf(path('type'))}>
+          <Field.Label>{t('mapping.type')}</Field.Label>
+          <SingleSelect
+            value={row.type}
+            onChange={(v) => onChange({ type: String(v) as MappingRow['type'] })}
+            disabled={disabled}
+          >
+            {MAPPING_TYPES.map((type) => (
+              <SingleSelectOption key={type} value={type}>
+                {type}
+              </SingleSelectOption>
+            ))}
+          </SingleSelect>
+          <Field.Error />
+        </Field.Root>
+      </Grid.Item>
+      <Grid.Item col={1} s={2} alignItems="flex-end" paddingTop={6}>
+        <IconButton label={t('mapping.remove', { n: i + 1 })} onClick={onRemove} disabled={disabled}>
+          <Trash />
+        </IconButton>
+      </Grid.Item>
+    </Grid.Root>
+  );
+}
