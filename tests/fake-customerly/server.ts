@@ -7,6 +7,7 @@
  *   // point the plugin at fake.url (e.g. CUSTOMERLY_API_URL=fake.url) with fake.token
  *   fake.addUser({ email: 'a@b.co', tags: ['vip'] });
  *   fake.fault({ kind: 'status', status: 503, times: 1 });
+ *   fake.fault({ kind: 'redirect', status: 307, location: other.url, keepPath: true });
  *   ...
  *   await fake.close();
  *
@@ -76,6 +77,11 @@ export type Fault =
   | (FaultFilter & { kind: 'latency'; ms: number })
   | (FaultFilter & { kind: 'status'; status: 500 | 502 | 503 })
   | (FaultFilter & { kind: 'rateLimit'; retryAfter: number })
+  /**
+   * Answers with a redirect to `location` (e.g. another loopback server that records what reaches it). With
+   * `keepPath` the request's path and query are appended to `location`, as a host move would.
+   */
+  | (FaultFilter & { kind: 'redirect'; status: 301 | 302 | 303 | 307 | 308; location: string; keepPath?: boolean })
   | (FaultFilter & { kind: 'hang' });
 
 export interface FakeCustomerlyOptions {
@@ -533,6 +539,11 @@ export async function startFakeCustomerly(opts: FakeCustomerlyOptions = {}): Pro
             'retry-after': String(f.retryAfter),
           });
           return;
+        case 'redirect': {
+          const target = f.keepPath ? f.location.replace(/\/+$/, '') + (req.url ?? '/') : f.location;
+          send(res, f.status, errorBody('Moved', f.status), { location: target });
+          return;
+        }
         case 'hang':
           return; // never answer; close() destroys the socket
       }

@@ -130,6 +130,77 @@ describe('Customerly outages, rate limits and a bad token (real Strapi, fake Cus
   });
 });
 
+describe('a Retry-After longer than a request may wait (real Strapi, fake Customerly)', () => {
+  let app: TestStrapi;
+  let fake: FakeCustomerly;
+  // maxBackoffMs is high, so that only the wait budget (queue.syncWaitMs) stops the client from waiting; the queue's
+  // own backoff (retryMaxMs) is short, so that only the Retry-After can put the retry an hour away.
+  const syncWaitMs = 2000;
+  const retryMaxMs = 600;
+
+  before(async () => {
+    fake = await startFakeCustomerly();
+    app = await startStrapi({
+      apiUrl: fake.url,
+      apiToken: fake.token,
+      pluginConfig: {
+        customerly: { timeoutMs: 1000, maxRetries: 3, maxBackoffMs: 600_000, concurrency: 4 },
+        queue: { pollMs: 100, retryBaseMs: 300, retryMaxMs, maxAttempts: 5, syncWaitMs },
+      },
+    });
+  });
+  after(async () => {
+    await app?.stop();
+    await fake?.close();
+  });
+  beforeEach(() => fake.clearFaults());
+
+  const delivery = (eventId: string) => app.strapi.db.query(DELIVERY_UID).findOne({ where: { eventId } });
+
+  it('429 with Retry-After: 3600 answers 202 within syncWaitMs, and the delivery is retried only after the hour', { timeout: 60_000 }, async () => {
+    await app.webhook({ action: 'add' }, userWebhook({ email: 'hour@example.com', tags: ['kept'] }));
+    fake.fault({ kind: 'rateLimit', retryAfter: 3600, path: '/users', method: 'GET' });
+    const lookups = () => fake.requestsTo('GET', '/users').filter((r) => r.query.email === 'hour@example.com').length;
+
+    const t0 = Date.now();
+    const res = await app.webhook({ action: 'update_tags' }, userWebhook({ email: 'hour@example.com' }));
+    const elapsed = Date.now() - t0;
+    assert.equal(res.status, 202, JSON.stringify(res.json));
+    assert.ok(elapsed < syncWaitMs + 1500, `answered in ${elapsed} ms (syncWaitMs ${syncWaitMs})`);
+    assert.equal(res.json.queued, true);
+    assert.match(res.json.retry.reason, /429/);
+    assert.equal(lookups(), 1, 'no retry inside the request: the hour is not waited in part either');
+
+    const hour = 3_600_000;
+    const slack = 5_000;
+    const at = Date.parse(res.json.retry.at);
+    assert.ok(at >= t0 + hour - slack && at <= Date.now() + hour + retryMaxMs + slack, `the answer says the retry is at ${res.json.retry.at}`);
+    const d = await delivery(res.json.eventId);
+    assert.equal(d.status, 'queued');
+    assert.match(d.error, /429/);
+    const next = Number(d.nextAttemptAt);
+    assert.ok(next >= t0 + hour - slack, `nextAttemptAt is ${Math.round((next - t0) / 1000)} s after the request, not the hour asked`);
+    assert.ok(next <= Date.now() + hour + retryMaxMs + slack, 'and not much later either');
+
+    // The worker polls every 100 ms: it leaves the delivery alone meanwhile.
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(lookups(), 1, 'the worker did not retry before the hour');
+    assert.equal((await delivery(res.json.eventId)).status, 'queued');
+    assert.deepEqual(tagNames(await oneUser(app.strapi, 'hour@example.com')), ['kept'], 'nothing changed');
+  });
+
+  it('a Retry-After within the budget is still waited in the request', async () => {
+    await app.webhook({ action: 'add' }, userWebhook({ email: 'second@example.com', tags: [] }));
+    fake.fault({ kind: 'rateLimit', retryAfter: 1, times: 1, path: '/users', method: 'GET' });
+    const t0 = Date.now();
+    const res = await app.webhook({ action: 'update_tags' }, userWebhook({ email: 'second@example.com' }));
+    const elapsed = Date.now() - t0;
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    assert.ok(elapsed >= 950 && elapsed < syncWaitMs + 1500, `waited the Retry-After (1 s): took ${elapsed} ms`);
+    assert.equal(fake.requestsTo('GET', '/users').filter((r) => r.query.email === 'second@example.com').length, 2);
+  });
+});
+
 describe('a wrong Customerly API token (real Strapi, fake Customerly)', () => {
   let app: TestStrapi;
   let fake: FakeCustomerly;

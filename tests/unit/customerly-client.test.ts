@@ -1,6 +1,7 @@
 /**
  * The Customerly client against the fake Customerly server, over real HTTP (the client is not mocked; only its
- * `sleep` is injected so that backoff delays are recorded instead of waited).
+ * `sleep` is injected so that backoff delays are recorded instead of waited, and a clock that those sleeps move
+ * forward, for the wait budget).
  */
 import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
@@ -10,6 +11,7 @@ import {
   ConcurrencyLimiter,
   CustomerlyAuthError,
   CustomerlyClient,
+  CustomerlyRedirectError,
   CustomerlyResponseError,
   CustomerlyUnavailableError,
   backoffDelay,
@@ -69,6 +71,8 @@ async function startProxy(): Promise<Proxy> {
 }
 
 let sleeps: number[];
+/** How far the injected sleeps moved the client's clock. */
+let slept: number;
 let retries: Array<{ attempt: number; status?: number; delayMs: number; reason: string }>;
 
 function client(over: Partial<CustomerlyClientOptions> = {}): CustomerlyClient {
@@ -81,7 +85,9 @@ function client(over: Partial<CustomerlyClientOptions> = {}): CustomerlyClient {
     limiter: new ConcurrencyLimiter(4),
     sleep: async (ms) => {
       sleeps.push(ms);
+      slept += ms;
     },
+    now: () => Date.now() + slept,
     onRetry: (info) => retries.push(info),
     ...over,
   });
@@ -99,6 +105,7 @@ beforeEach(() => {
   fake.reset();
   fake.options.notFoundStatus = 404;
   sleeps = [];
+  slept = 0;
   retries = [];
   fake.addUser({ email: 'ann@example.com', user_id: 'ext-ann', name: 'Ann', attributes: { plan: 'pro' } });
   fake.addUser({ email: 'bob@example.com', name: 'Bob' });
@@ -216,10 +223,17 @@ describe('retries', () => {
     assert.equal(fake.requests.length, 3);
   });
 
-  it('Retry-After is capped by maxBackoffMs', async () => {
+  it('a Retry-After longer than maxBackoffMs is not waited (nor cut short): unavailable at once, carrying it', async () => {
     fake.fault({ kind: 'rateLimit', retryAfter: 120, times: 1 });
-    await client({ maxBackoffMs: 3000 }).findContact({ email: 'bob@example.com', kind: 'user' });
-    assert.deepEqual(sleeps, [3000]);
+    await assert.rejects(client({ maxBackoffMs: 3000 }).findContact({ email: 'bob@example.com', kind: 'user' }), (e: Error) => {
+      assert.ok(e instanceof CustomerlyUnavailableError);
+      assert.equal(e.retryAfterMs, 120_000);
+      assert.match(e.message, /429/);
+      assert.match(e.message, /left to the queue/);
+      return true;
+    });
+    assert.deepEqual(sleeps, [], 'no wait of maxBackoffMs that would only earn another 429');
+    assert.equal(fake.requests.length, 1);
   });
 
   it('retries exhausted: CustomerlyUnavailableError after maxRetries + 1 requests, with growing, capped backoff', async () => {
@@ -277,6 +291,143 @@ describe('retries', () => {
   it('a refused connection is retried, then unavailable', async () => {
     await assert.rejects(client({ apiUrl: 'http://127.0.0.1:9/v1', maxRetries: 2 }).findContact({ email: 'ann@example.com', kind: 'user' }), CustomerlyUnavailableError);
     assert.equal(sleeps.length, 2);
+  });
+});
+
+describe('wait budget (maxWaitMs)', () => {
+  it('a Retry-After of an hour with a 10 s budget: no wait, one request, unavailable carrying the hour', async () => {
+    fake.fault({ kind: 'rateLimit', retryAfter: 3600 });
+    const c = client({ maxWaitMs: 10_000, maxBackoffMs: 600_000 });
+    await assert.rejects(c.findContact({ email: 'ann@example.com', kind: 'user' }), (e: Error) => {
+      assert.ok(e instanceof CustomerlyUnavailableError);
+      assert.equal(e.retryAfterMs, 3_600_000);
+      assert.match(e.message, /HTTP 429/);
+      assert.match(e.message, /3600 s/);
+      assert.ok(!e.message.includes(fake.token));
+      return true;
+    });
+    assert.deepEqual(sleeps, []);
+    assert.deepEqual(retries, []);
+    assert.equal(fake.requests.length, 1);
+  });
+
+  it('a Retry-After within the budget is honoured', async () => {
+    fake.fault({ kind: 'rateLimit', retryAfter: 7, times: 2 });
+    const found = await client({ maxWaitMs: 15_000 }).findContact({ email: 'bob@example.com', kind: 'user' });
+    assert.equal(found?.contact.name, 'Bob');
+    assert.deepEqual(sleeps, [7000, 7000]);
+  });
+
+  it('the budget is for all the retries of the client: the second 7 s wait would pass 10 s, so it is not taken', async () => {
+    fake.fault({ kind: 'rateLimit', retryAfter: 7, times: 2 });
+    await assert.rejects(client({ maxWaitMs: 10_000 }).findContact({ email: 'bob@example.com', kind: 'user' }), (e: Error) => {
+      assert.ok(e instanceof CustomerlyUnavailableError);
+      assert.equal(e.retryAfterMs, 7000);
+      return true;
+    });
+    assert.deepEqual(sleeps, [7000]);
+    assert.equal(fake.requests.length, 2);
+  });
+
+  it('backoff on 5xx stops before the budget and carries the next backoff', async () => {
+    fake.fault({ kind: 'status', status: 503 });
+    await assert.rejects(client({ maxRetries: 10, maxBackoffMs: 1500, maxWaitMs: 3000 }).findContact({ email: 'ann@example.com', kind: 'user' }), (e: Error) => {
+      assert.ok(e instanceof CustomerlyUnavailableError);
+      assert.match(e.message, /503/);
+      assert.ok(e.retryAfterMs! >= 250 && e.retryAfterMs! <= 1500, String(e.retryAfterMs));
+      return true;
+    });
+    const total = sleeps.reduce((a, b) => a + b, 0);
+    assert.ok(sleeps.length >= 1 && total <= 3000, `slept ${sleeps.join('+')} ms`);
+    assert.ok(fake.requests.length < 11, 'gave up before maxRetries');
+    assert.equal(fake.requests.length, sleeps.length + 1);
+  });
+
+  it('the time spent in requests counts too (real clock): a 300 ms timeout leaves no room for a retry in 500 ms', async () => {
+    fake.fault({ kind: 'hang' });
+    const started = Date.now();
+    const c = client({ timeoutMs: 300, maxRetries: 5, maxWaitMs: 500, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: Date.now });
+    await assert.rejects(c.findContact({ email: 'ann@example.com', kind: 'user' }), (e: Error) => {
+      assert.ok(e instanceof CustomerlyUnavailableError);
+      assert.match(e.message, /timed out after 300 ms/);
+      return true;
+    });
+    assert.equal(fake.requests.length, 1, 'the backoff (at least 250 ms) would end past the budget');
+    assert.ok(Date.now() - started < 1500, `${Date.now() - started} ms`);
+  });
+});
+
+describe('redirects are never followed (the token stays with Customerly)', () => {
+  /** A second loopback server, the redirect's target: it records every request that reaches it. */
+  let other: Server;
+  let otherUrl: string;
+  let reached: Array<{ method?: string; url?: string; headers: Record<string, unknown>; body: string }>;
+  before(async () => {
+    other = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        reached.push({ method: req.method, url: req.url, headers: { ...req.headers }, body });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ data: { inserted: 1, errors: [], not_added: [], crmhero_user_id: 1, email: 'ann@example.com', attributes: {} } }));
+      });
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((resolve) => other.close(() => resolve())));
+  beforeEach(() => (reached = []));
+
+  const SECRET = 'Redirected-Password-Value-9c1e';
+  /** Requests that reached the other host carrying the token in any header. */
+  const leaked = () => reached.filter((r) => Object.values(r.headers).some((v) => String(v).includes(fake.token)));
+
+  for (const status of [301, 302, 303, 307, 308] as const) {
+    it(`HTTP ${status} on a lookup: a CustomerlyRedirectError naming the status, not retried, nothing reaches the other host`, async () => {
+      fake.fault({ kind: 'redirect', status, location: otherUrl, keepPath: true });
+      const c = client();
+      const outcome = await c.findContact({ email: 'ann@example.com', kind: 'user' }).then(
+        (found) => ({ found }),
+        (error: Error) => ({ error })
+      );
+      assert.deepEqual(leaked(), [], 'the token never reached the other host');
+      assert.deepEqual(reached, [], 'the other host received no request at all');
+      assert.ok('error' in outcome, `the call failed (it answered ${JSON.stringify(outcome)})`);
+      await assert.rejects(Promise.reject(outcome.error), (e: Error) => {
+        assert.ok(e instanceof CustomerlyRedirectError, String(e));
+        assert.ok(e instanceof CustomerlyResponseError, 'a Customerly error: the delivery fails, it is not retried');
+        assert.equal(e.status, status);
+        assert.ok(e.message.includes(`redirect (HTTP ${status} to ${otherUrl})`), e.message);
+        assert.match(e.message, /API URL/);
+        assert.ok(!e.message.includes(fake.token) && !String(e.stack).includes(fake.token), 'the token is not in the error');
+        return true;
+      });
+      assert.equal(fake.requests.length, 1, 'not retried');
+      assert.equal(c.requestCount, 1);
+      assert.deepEqual(sleeps, []);
+    });
+  }
+
+  it('HTTP 307 on a write (which would resend the body): neither the token nor the written value leaves', async () => {
+    fake.fault({ kind: 'redirect', status: 307, location: `${otherUrl}/v1/users` });
+    const error = await client().writeAttributes('user', 'ann@example.com', { wp_password: SECRET }).then(() => undefined, (e: Error) => e);
+    assert.deepEqual(leaked(), [], 'the token never reached the other host');
+    assert.ok(!reached.some((r) => r.body.includes(SECRET)), 'nor the written value');
+    assert.deepEqual(reached, []);
+    assert.ok(error instanceof CustomerlyRedirectError, String(error));
+    assert.ok(!error.message.includes(SECRET) && !error.message.includes(fake.token));
+    assert.equal(fake.requests.length, 1);
+  });
+
+  it('only the origin of the Location is named, never its path or query', async () => {
+    fake.fault({ kind: 'redirect', status: 302, location: `${otherUrl}/login?session=abc123&next=/v1` });
+    await assert.rejects(client().listTags(), (e: Error) => {
+      assert.ok(e instanceof CustomerlyRedirectError);
+      assert.ok(e.message.includes(otherUrl));
+      assert.ok(!e.message.includes('abc123') && !e.message.includes('/login'), e.message);
+      return true;
+    });
+    assert.deepEqual(reached, []);
   });
 });
 

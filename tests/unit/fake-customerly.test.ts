@@ -351,6 +351,20 @@ describe('fake Customerly: faults', () => {
     assert.equal((await call('/tags')).status, 200);
   });
 
+  it('redirect answers its status with a Location (the given URL, or with keepPath the request path appended)', async () => {
+    fake.fault({ kind: 'redirect', status: 301, location: 'http://127.0.0.1:9/elsewhere', times: 1, path: '/users' });
+    fake.fault({ kind: 'redirect', status: 307, location: 'http://127.0.0.1:9/', keepPath: true, times: 1 });
+    const seen = async (path: string) => {
+      const res = await fetch(`${fake.url}${path}`, { redirect: 'manual', headers: { Authorization: `Bearer ${fake.token}` } });
+      await res.text();
+      return [res.status, res.headers.get('location')];
+    };
+    assert.deepEqual(await seen('/tags'), [307, 'http://127.0.0.1:9/v1/tags'], 'the path filter skips the 301 for /tags');
+    assert.deepEqual(await seen('/users?email=a%40b.co'), [301, 'http://127.0.0.1:9/elsewhere']);
+    assert.deepEqual(fake.listFaults(), []);
+    assert.equal(fake.requests.length, 2, 'both recorded');
+  });
+
   it('faults apply in order: latency then status', async () => {
     fake.fault({ kind: 'latency', ms: 80, times: 1 });
     fake.fault({ kind: 'status', status: 500, times: 1 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CustomerlyAuthError, CustomerlyResponseError, CustomerlyUnavailableError } from './errors';
+import { CustomerlyAuthError, CustomerlyRedirectError, CustomerlyResponseError, CustomerlyUnavailableError } from './errors';
 import { ConcurrencyLimiter } from './limiter';
 import {
   contactAnswerSchema,
@@ -14,11 +14,22 @@ export interface CustomerlyClientOptions {
   token: string;
   timeoutMs: number;
   maxRetries: number;
+  /** The longest pause between two tries; a Retry-After longer than this is left to the queue (see `maxWaitMs`). */
   maxBackoffMs: number;
+  /**
+   * The wait budget: how long, counted from the client's creation, its calls may take in all (requests and the
+   * pauses between retries) before a retry is handed to the caller instead. When the next pause (a Retry-After or
+   * the backoff) would end past it, the call throws CustomerlyUnavailableError carrying that pause as
+   * `retryAfterMs`, and the queue schedules the retry. A client is made per delivery (services/customerly-api.ts),
+   * so this bounds how long a synchronous webhook waits for Customerly. Undefined: no budget.
+   */
+  maxWaitMs?: number;
   /** Shared by every caller in the process, so all workers together respect one cap. */
   limiter: ConcurrencyLimiter;
   /** For tests of the backoff itself; defaults to setTimeout. */
   sleep?: (ms: number) => Promise<void>;
+  /** For tests of the budget with an injected `sleep`; defaults to Date.now. */
+  now?: () => number;
   onRetry?: (info: { attempt: number; status?: number; delayMs: number; reason: string }) => void;
 }
 
@@ -52,16 +63,22 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; notFound: true };
 
 /**
  * A small client for the Customerly REST API: both auth headers, a timeout per call, a process-wide concurrency
- * cap, and retries with backoff on 429/5xx/network errors (honouring Retry-After). An auth failure (Customerly
- * answers HTTP 500 with a token message) is not retried. "User doesn't exist" is a normal not-found.
+ * cap, and retries with backoff on 429/5xx/network errors (honouring Retry-After) within a wait budget; a longer
+ * wait is the queue's job. An auth failure (Customerly answers HTTP 500 with a token message) is not retried, nor
+ * is a redirect, which is never followed (the token would go with it). "User doesn't exist" is a normal not-found.
  */
 export class CustomerlyClient {
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+  /** When the wait budget runs out (epoch ms; Infinity without one). */
+  private readonly waitDeadline: number;
   /** How many HTTP requests this client sent, retries included. */
   requestCount = 0;
 
   constructor(private readonly opts: CustomerlyClientOptions) {
     this.sleep = opts.sleep ?? defaultSleep;
+    this.now = opts.now ?? Date.now;
+    this.waitDeadline = opts.maxWaitMs === undefined ? Infinity : this.now() + Math.max(0, opts.maxWaitMs);
   }
 
   /**
@@ -115,9 +132,10 @@ export class CustomerlyClient {
       const result = await this.opts.limiter.run(() => this.once(method, url, body));
       const canRetry = attempt <= this.opts.maxRetries;
 
+      if (result.type === 'redirect') throw new CustomerlyRedirectError(where, result.status, result.locationOrigin);
       if (result.type === 'network') {
         if (!canRetry) throw new CustomerlyUnavailableError(`Customerly did not answer ${where}: ${result.reason}`);
-        await this.wait(attempt, undefined, result.reason);
+        await this.wait(where, attempt, undefined, result.reason);
         continue;
       }
 
@@ -133,7 +151,7 @@ export class CustomerlyClient {
         const reason = `HTTP ${status}${message ? ` (${message})` : ''}`;
         const retryAfterMs = parseRetryAfter(retryAfter);
         if (!canRetry) throw new CustomerlyUnavailableError(`Customerly kept failing ${where}: ${reason}`, retryAfterMs);
-        await this.wait(attempt, retryAfterMs, reason, status);
+        await this.wait(where, attempt, retryAfterMs, reason, status);
         continue;
       }
       if (status === 404) return { ok: false, notFound: true };
@@ -148,8 +166,21 @@ export class CustomerlyClient {
     }
   }
 
-  private async wait(attempt: number, retryAfterMs: number | undefined, reason: string, status?: number) {
-    const delayMs = Math.min(this.opts.maxBackoffMs, retryAfterMs ?? backoffDelay(attempt, this.opts.maxBackoffMs));
+  /**
+   * The pause before retry `attempt`: the Retry-After when Customerly sent one, else the backoff. A pause that is
+   * longer than maxBackoffMs (only a Retry-After can be) or that would end past the wait budget is not taken: the
+   * call gives up with CustomerlyUnavailableError carrying the pause, and the queue retries after it.
+   */
+  private async wait(where: string, attempt: number, retryAfterMs: number | undefined, reason: string, status?: number) {
+    const delayMs = retryAfterMs ?? backoffDelay(attempt, this.opts.maxBackoffMs);
+    const giveUp = (why: string) =>
+      new CustomerlyUnavailableError(`Customerly kept failing ${where}: ${reason}; ${why}, so the retry is left to the queue`, delayMs);
+    if (delayMs > this.opts.maxBackoffMs) {
+      throw giveUp(`it asks to wait ${seconds(delayMs)}, more than customerly.maxBackoffMs (${seconds(this.opts.maxBackoffMs)})`);
+    }
+    if (this.now() + delayMs > this.waitDeadline) {
+      throw giveUp(`waiting ${seconds(delayMs)} more would pass the ${seconds(this.opts.maxWaitMs ?? 0)} a delivery waits for Customerly`);
+    }
     this.opts.onRetry?.({ attempt, status, delayMs, reason });
     await this.sleep(delayMs);
   }
@@ -158,7 +189,11 @@ export class CustomerlyClient {
     method: string,
     url: URL,
     body: unknown
-  ): Promise<{ type: 'http'; status: number; text: string; retryAfter: string | null } | { type: 'network'; reason: string }> {
+  ): Promise<
+    | { type: 'http'; status: number; text: string; retryAfter: string | null }
+    | { type: 'redirect'; status: number; locationOrigin?: string }
+    | { type: 'network'; reason: string }
+  > {
     this.requestCount++;
     try {
       const res = await fetch(url, {
@@ -171,7 +206,15 @@ export class CustomerlyClient {
         },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.opts.timeoutMs),
+        // Never follow a redirect: the auth headers would go to the host it names (fetch drops `Authorization`
+        // across origins, not `Authentication`). 'manual' rather than 'error' (as in settings-connection.ts):
+        // Node's fetch then hands back the 3xx itself, so the error can name its status; it follows nothing either.
+        redirect: 'manual',
       });
+      if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) {
+        await res.body?.cancel().catch(() => undefined);
+        return { type: 'redirect', status: res.status, locationOrigin: originOf(res.headers.get('location'), url) };
+      }
       const text = await res.text();
       return { type: 'http', status: res.status, text, retryAfter: res.headers.get('retry-after') };
     } catch (e) {
@@ -181,6 +224,18 @@ export class CustomerlyClient {
     }
   }
 }
+
+/** Where a redirect pointed, as scheme://host:port only (a path or query could carry anything). */
+function originOf(location: string | null, base: URL): string | undefined {
+  if (!location) return undefined;
+  try {
+    return new URL(location, base).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 function safeJson(text: string): unknown {
   try {

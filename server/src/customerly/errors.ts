@@ -25,6 +25,27 @@ export class CustomerlyResponseError extends Error {
   }
 }
 
+/**
+ * Customerly answered with a redirect (3xx). The client never follows one: the request carries the API token in
+ * two headers, and following would hand it to whatever host the Location names. Not retried: a redirect means the
+ * API URL is wrong (http instead of https, an old host) or something in between is not Customerly.
+ */
+export class CustomerlyRedirectError extends CustomerlyResponseError {
+  constructor(
+    where: string,
+    status: number,
+    /** Only the origin (scheme, host, port) of the Location, or undefined when there was none. */
+    readonly locationOrigin?: string
+  ) {
+    super(
+      `Customerly answered ${where} with a redirect (HTTP ${status}${locationOrigin ? ` to ${locationOrigin}` : ''}), which is not ` +
+        'followed so that the API token is never sent elsewhere: check the API URL (Settings → Customerly or CUSTOMERLY_API_URL)',
+      status
+    );
+    this.name = 'CustomerlyRedirectError';
+  }
+}
+
 export type CustomerlyError = CustomerlyAuthError | CustomerlyUnavailableError | CustomerlyResponseError;
 
 export const isCustomerlyError = (e: unknown): e is CustomerlyError =>

@@ -1,11 +1,13 @@
 import type { Core } from '@strapi/strapi';
 import type { PluginConfig } from '../config/schema';
 import { CustomerlyAuthError, CustomerlyUnavailableError, isCustomerlyError } from '../customerly';
-import { extractContact, type ContactInput } from '../webhook/contact';
+import { extractContact } from '../webhook/contact';
+import { restoreLegacySecrets, restorePayloadSecrets, type SealedValues } from '../webhook/payload-secrets';
 import { parseParams, type WebhookParams } from '../webhook/params';
 import { redactValue } from '../utils/redact';
 import { isTransient, retryDelay } from '../utils/transient';
 import { isWebhookError } from '../utils/webhook-error';
+import { describeError } from '../utils/describe-error';
 import type { StoredDelivery } from './delivery-record';
 import type { QueueRow } from './queue';
 import type { SyncAction, SyncOutcome } from './sync';
@@ -28,19 +30,8 @@ export function failureAnswer(e: unknown, eventId: string): { answer: WebhookAns
     return base(502, 'customerly_unavailable', `${e.message}. The delivery is recorded and can be replayed from the delivery log.`);
   }
   if (isCustomerlyError(e)) return base(502, 'customerly_error', `${e.message}.`);
-  return base(500, 'internal_error', `Processing failed unexpectedly (${(e as Error)?.message ?? String(e)}): the delivery is recorded and can be replayed.`);
-}
-
-/** Puts back into the contact the secret values that were sealed instead of stored (see webhook.ts). */
-export function restoreSecrets(contact: ContactInput, secrets: Record<string, string>): ContactInput {
-  if (!Object.keys(secrets).length) return contact;
-  const attributes = { ...(contact.attributes ?? {}) };
-  const fields = { ...contact.fields };
-  for (const [path, value] of Object.entries(secrets)) {
-    if (path.startsWith('attributes.')) attributes[path.slice('attributes.'.length)] = value;
-    else fields[path] = value;
-  }
-  return { ...contact, attributes, fields };
+  // Never the raw error: a database error quotes its SQL statement (see describe-error.ts).
+  return base(500, 'internal_error', `Processing failed unexpectedly (${describeError(e)}): the delivery is recorded and can be replayed.`);
 }
 
 /** Runs a claimed delivery once: the sync, then its outcome recorded, a retry scheduled, or a failure recorded. */
@@ -60,15 +51,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (row.contactKey) await queue.unlockContact(row.contactKey, row.id);
         return { status: 404, body: { ok: false, error: { status: 404, code: 'not_found', message: 'The delivery is gone: it was pruned or deleted.' } } };
       }
+      // A row the plugin did not write, or that was edited since (its MAC does not match), is never run: it is
+      // recorded failed (delivery-record refuseForged) and its contact released.
+      if (!record.verify(delivery)) {
+        try {
+          return await record.refuseForged(delivery);
+        } finally {
+          if (row.contactKey) await queue.unlockContact(row.contactKey, row.id);
+        }
+      }
       const settings: PluginConfig = known?.settings ?? (await svc('settings').get());
       try {
         const params: WebhookParams = parseParams(
           Object.fromEntries(Object.entries(delivery.params ?? {}).map(([k, v]) => [k, String(v)]))
         );
-        const contact = restoreSecrets(
-          extractContact((delivery.payload ?? {}) as Record<string, unknown>, params.email),
-          record.unseal(delivery)
-        );
+        // The contact exactly as received: the stored payload with its sealed secrets put back.
+        const sealed: SealedValues = record.unseal(delivery);
+        const contact = restoreLegacySecrets(extractContact(restorePayloadSecrets(delivery.payload, sealed), params.email), sealed);
         const outcome: SyncOutcome = await svc('sync').run(
           { action: params.action as SyncAction, params, contact, eventId: delivery.eventId },
           settings
@@ -80,7 +79,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const { answer, error } = failureAnswer(e, delivery.eventId);
         const attempts = delivery.attempts ?? 1;
         if (isTransient(e) && attempts < settings.queue.maxAttempts) {
-          const nextAttemptAt = Date.now() + retryDelay(attempts, settings.queue.retryBaseMs, settings.queue.retryMaxMs);
+          // Not before Customerly's Retry-After (it asked for longer than the client waits: customerly-api.ts). It
+          // may exceed queue.retryMaxMs, which caps the queue's own backoff, not Customerly's demand; a day at most.
+          const MAX_RETRY_AFTER_MS = 86_400_000;
+          const askedMs = e instanceof CustomerlyUnavailableError ? Math.min(e.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS) : 0;
+          const nextAttemptAt = Date.now() + Math.max(retryDelay(attempts, settings.queue.retryBaseMs, settings.queue.retryMaxMs), askedMs);
           await record.finish(delivery, { status: 'queued', error, nextAttemptAt });
           strapi.log.warn(`[customerly] delivery ${delivery.eventId} will be retried (attempt ${attempts} of ${settings.queue.maxAttempts}): ${error}`);
           return {
