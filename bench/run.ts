@@ -10,6 +10,7 @@
  * BENCH_SCALE=0.2 runs a smaller version (for a quick check).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startFakeCustomerly, userWebhook } from '../tests/fake-customerly';
@@ -21,7 +22,8 @@ const n = (x: number) => Math.max(10, Math.round(x * SCALE));
 const USER = 'plugin::users-permissions.user';
 const DELIVERY = 'plugin::customerly.delivery';
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 async function main() {
@@ -34,32 +36,63 @@ async function main() {
     pluginConfig: { rateLimit: { enabled: false }, queue: { concurrency: 4, pollMs: 100 } },
   });
   const strapi = app.strapi;
-  const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, database: app.db.kind, scale: SCALE };
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    node: process.version,
+    database: app.db.kind,
+    scale: SCALE,
+  };
   const settings = strapi.plugin('customerly').service('settings');
 
-  const post = async (pathAndQuery: string, body: unknown, retried = false): Promise<{ status: number; ms: number }> => {
+  const post = async (
+    pathAndQuery: string,
+    body: unknown,
+    retried = false
+  ): Promise<{ status: number; ms: number }> => {
     const t0 = performance.now();
     try {
-      const res = await fetch(`${app.baseUrl}${pathAndQuery}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${app.baseUrl}${pathAndQuery}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       await res.arrayBuffer();
       return { status: res.status, ms: performance.now() - t0 };
     } catch (e) {
       // A kept-alive socket the server closed while idle (e.g. during the in-process add loop): send again once.
-      if (!retried && (e as { cause?: { code?: string } }).cause?.code === 'ECONNRESET') return post(pathAndQuery, body, true);
+      if (!retried && (e as { cause?: { code?: string } }).cause?.code === 'ECONNRESET')
+        return post(pathAndQuery, body, true);
       throw e;
     }
   };
-  const hook = (action: string, extra = '') => `/api/customerly/webhook?action=${action}&access_key=${encodeURIComponent(app.webhookKey)}${extra}`;
+  const hook = (action: string, extra = '') =>
+    `/api/customerly/webhook?action=${action}&access_key=${encodeURIComponent(app.webhookKey)}${extra}`;
 
   // Existing users, made directly (bcrypt once) so the setup does not dominate the run.
-  const bcrypt = require('bcryptjs');
+  // bcryptjs is users-permissions' own dependency (untyped): load it from there, as Strapi hashes with it.
+  const bcrypt = createRequire(require.resolve('@strapi/plugin-users-permissions/package.json'))('bcryptjs') as {
+    hash(password: string, rounds: number): Promise<string>;
+  };
   const hash = await bcrypt.hash('bench-password-123', 10);
   const role = await strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'authenticated' } });
   const USERS = n(2000);
   for (let i = 0; i < USERS; i++) {
-    await strapi.db.query(USER).create({ data: { username: `bench${i}`, email: `bench${i}@example.com`, password: hash, provider: 'local', confirmed: true, role: role.id } });
+    await strapi.db.query(USER).create({
+      data: {
+        username: `bench${i}`,
+        email: `bench${i}@example.com`,
+        password: hash,
+        provider: 'local',
+        confirmed: true,
+        role: role.id,
+      },
+    });
   }
-  const tagSet = (i: number, v: number) => [`plan-${(i + v) % 5}`, `segment-${(i * 7 + v) % 11}`, ...(v % 2 ? ['active'] : [])];
+  const tagSet = (i: number, v: number) => [
+    `plan-${(i + v) % 5}`,
+    `segment-${(i * 7 + v) % 11}`,
+    ...(v % 2 ? ['active'] : []),
+  ];
 
   // 1. update_tags: ABAB to spread the noise; the best run of each side counts.
   const TAGS_N = n(800);
@@ -75,31 +108,49 @@ async function main() {
     const t0 = performance.now();
     const answers = await pool(tasks, 8);
     const seconds = (performance.now() - t0) / 1000;
-    if (answers.some((a) => a.status !== 200)) throw new Error(`update_tags (${baseline ? 'baseline' : 'webhook'}) had non-200 answers`);
+    if (answers.some((a) => a.status !== 200))
+      throw new Error(`update_tags (${baseline ? 'baseline' : 'webhook'}) had non-200 answers`);
     return TAGS_N / seconds;
   };
   await runUpdateTags(true, 100); // warm-up
   await runUpdateTags(false, 200);
-  const base1 = await runUpdateTags(true, 1), hook1 = await runUpdateTags(false, 2);
-  const base2 = await runUpdateTags(true, 3), hook2 = await runUpdateTags(false, 4);
-  const rec1 = await runUpdateTags('record', 5), rec2 = await runUpdateTags('record', 6);
+  const base1 = await runUpdateTags(true, 1),
+    hook1 = await runUpdateTags(false, 2);
+  const base2 = await runUpdateTags(true, 3),
+    hook2 = await runUpdateTags(false, 4);
+  const rec1 = await runUpdateTags('record', 5),
+    rec2 = await runUpdateTags('record', 6);
   const tagsBase = Math.max(base1, base2);
   const tagsHook = Math.max(hook1, hook2);
   const tagsRecorded = Math.max(rec1, rec2);
   results.updateTags = {
-    requests: TAGS_N, concurrency: 8,
-    baselinePerSecond: round(tagsBase, 1), webhookPerSecond: round(tagsHook, 1), ratio: round(tagsHook / tagsBase), target: 0.7,
+    requests: TAGS_N,
+    concurrency: 8,
+    baselinePerSecond: round(tagsBase, 1),
+    webhookPerSecond: round(tagsHook, 1),
+    ratio: round(tagsHook / tagsBase),
+    target: 0.7,
     // A second baseline that also stores the delivery and its outcome: what durability alone costs.
-    baselineWithDeliveryRecordPerSecond: round(tagsRecorded, 1), ratioToRecordedBaseline: round(tagsHook / tagsRecorded),
+    baselineWithDeliveryRecordPerSecond: round(tagsRecorded, 1),
+    ratioToRecordedBaseline: round(tagsHook / tagsRecorded),
   };
   console.log('update_tags', results.updateTags);
 
   // 2. add: sequential on both sides; the same tags and data.
   const ADDS = n(80);
   const upAdd = async (k: number, prefix: string) =>
-    strapi.plugin('users-permissions').service('user').add({
-      username: `${prefix}${k}@example.com`, email: `${prefix}${k}@example.com`, password: 'Generated-Password-0123456789', provider: 'local', confirmed: true, blocked: false, role: role.id,
-    });
+    strapi
+      .plugin('users-permissions')
+      .service('user')
+      .add({
+        username: `${prefix}${k}@example.com`,
+        email: `${prefix}${k}@example.com`,
+        password: 'Generated-Password-0123456789',
+        provider: 'local',
+        confirmed: true,
+        blocked: false,
+        role: role.id,
+      });
   let t0 = performance.now();
   for (let k = 0; k < ADDS; k++) await upAdd(k, 'baseadd');
   const addBase = ADDS / ((performance.now() - t0) / 1000);
@@ -109,18 +160,44 @@ async function main() {
     if (r.status !== 200) throw new Error(`add answered ${r.status}`);
   }
   const addHook = ADDS / ((performance.now() - t0) / 1000);
-  results.add = { users: ADDS, baselinePerSecond: round(addBase, 1), webhookPerSecond: round(addHook, 1), ratio: round(addHook / addBase), target: 0.9 };
+  results.add = {
+    users: ADDS,
+    baselinePerSecond: round(addBase, 1),
+    webhookPerSecond: round(addHook, 1),
+    ratio: round(addHook / addBase),
+    target: 0.9,
+  };
   console.log('add', results.add);
 
   // 4. API calls per delivery.
   const CALLS_N = n(200);
   let before = fake.requests.length;
-  await pool(Array.from({ length: CALLS_N }, (_, k) => () => post(hook('update'), userWebhook({ email: `bench${k % USERS}@example.com`, name: 'B', tags: ['x'], attributes: { plan: 'p' } }))), 8);
+  await pool(
+    Array.from(
+      { length: CALLS_N },
+      (_, k) => () =>
+        post(
+          hook('update'),
+          userWebhook({ email: `bench${k % USERS}@example.com`, name: 'B', tags: ['x'], attributes: { plan: 'p' } })
+        )
+    ),
+    8
+  );
   const withPayload = (fake.requests.length - before) / CALLS_N;
   before = fake.requests.length;
-  await pool(Array.from({ length: CALLS_N }, (_, k) => () => post(hook('update_tags'), userWebhook({ email: `bench${k % USERS}@example.com` }))), 8);
+  await pool(
+    Array.from(
+      { length: CALLS_N },
+      (_, k) => () => post(hook('update_tags'), userWebhook({ email: `bench${k % USERS}@example.com` }))
+    ),
+    8
+  );
   const withoutTags = (fake.requests.length - before) / CALLS_N;
-  results.apiCallsPerDelivery = { payloadWithTagsAndAttributes: round(withPayload, 3), payloadWithoutTags: round(withoutTags, 3), target: '0 with a full payload, at most 1 otherwise' };
+  results.apiCallsPerDelivery = {
+    payloadWithTagsAndAttributes: round(withPayload, 3),
+    payloadWithoutTags: round(withoutTags, 3),
+    target: '0 with a full payload, at most 1 otherwise',
+  };
   console.log('API calls', results.apiCallsPerDelivery);
 
   // 3. A queued burst of 10,000 deliveries over the existing users.
@@ -154,16 +231,32 @@ async function main() {
   }
   const drainSeconds = (performance.now() - t0) / 1000;
   clearInterval(sampler);
-  const users = await strapi.db.query(USER).findMany({ where: { email: { $startsWith: 'bench' } }, select: ['email'], populate: { tags: { select: ['name'] } } });
+  const users: Array<{ email: string; tags: Array<{ name: string }> }> = await strapi.db.query(USER).findMany({
+    where: { email: { $startsWith: 'bench' } },
+    select: ['email'],
+    populate: { tags: { select: ['name'] } },
+  });
   const seen = new Map<string, number>();
   for (const u of users) seen.set(u.email, (seen.get(u.email) ?? 0) + 1);
   const doubled = [...seen.values()].filter((c) => c > 1).length;
-  const wrongState = users.filter((u: any) => lastTags.has(u.email) && JSON.stringify(u.tags.map((t: any) => t.name).sort()) !== JSON.stringify(lastTags.get(u.email))).length;
+  const wrongState = users.filter(
+    (u) =>
+      lastTags.has(u.email) &&
+      JSON.stringify(u.tags.map((t) => t.name).sort()) !== JSON.stringify(lastTags.get(u.email))
+  ).length;
   results.burst = {
-    deliveries: BURST, contacts: Math.min(USERS, BURST), senders: SENDERS, accepted,
-    answerP50ms: round(pct(latencies, 50), 1), answerP99ms: round(pct(latencies, 99), 1), answeredInSeconds: round(answeredIn, 1),
-    drainSeconds: round(drainSeconds, 1), drainPerSecond: round(BURST / drainSeconds, 1),
-    lost: accepted - done, doubled, usersNotInLastState: wrongState,
+    deliveries: BURST,
+    contacts: Math.min(USERS, BURST),
+    senders: SENDERS,
+    accepted,
+    answerP50ms: round(pct(latencies, 50), 1),
+    answerP99ms: round(pct(latencies, 99), 1),
+    answeredInSeconds: round(answeredIn, 1),
+    drainSeconds: round(drainSeconds, 1),
+    drainPerSecond: round(BURST / drainSeconds, 1),
+    lost: accepted - done,
+    doubled,
+    usersNotInLastState: wrongState,
     rssGrowthMB: round((rssPeak - rssBefore) / 1048576, 1),
     targets: { answerP99ms: 50, lost: 0, doubled: 0, rssGrowthMB: 100 },
   };
@@ -175,7 +268,12 @@ async function main() {
   const dir = path.join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
-  const u = results.updateTags as any, a = results.add as any, b = results.burst as any, c = results.apiCallsPerDelivery as any;
+  const {
+    updateTags: u,
+    add: a,
+    burst: b,
+    apiCallsPerDelivery: c,
+  } = results as Record<string, Record<string, unknown>>;
   const md = [
     `Benchmark of ${results.date} (${results.database}, Node ${results.node}, scale ${SCALE})`,
     '',

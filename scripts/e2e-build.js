@@ -5,8 +5,8 @@
  * (`--force` rebuilds).
  *
  * It calls Strapi's build function directly rather than `strapi build`: the CLI looks for a tsconfig.json in the
- * app folder *and its parents*, finds the repository's own (for the tests) and then tries to compile the
- * plain-JS playground as TypeScript.
+ * app folder *and its parents*, finds the repository's solution tsconfig.json and then treats the
+ * plain-JS playground as TypeScript (scripts/playground.js explains).
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -49,7 +49,16 @@ async function main() {
   const { createLogger } = require(path.join(strapiDir, 'dist', 'src', 'cli', 'utils', 'logger.js'));
   const started = Date.now();
   console.log('building the playground admin panel (about a minute)…');
-  await build({ cwd: appDir, logger: createLogger({ debug: false, silent: false, timestamp: false }), tsconfig: undefined, bundler: 'vite', minify: true, sourcemap: false, stats: false, installDeps: false });
+  await build({
+    cwd: appDir,
+    logger: createLogger({ debug: false, silent: false, timestamp: false }),
+    tsconfig: undefined,
+    bundler: 'vite',
+    minify: true,
+    sourcemap: false,
+    stats: false,
+    installDeps: false,
+  });
   if (!fs.existsSync(marker)) {
     console.error(`the admin build did not produce ${path.relative(root, marker)}`);
     process.exit(1);

@@ -1,10 +1,16 @@
 #!/usr/bin/env node
 /**
- * Starts the playground Strapi app with this plugin.
+ * Runs a Strapi CLI command for the playground Strapi app with this plugin.
  *   node scripts/playground.js develop   (what `npm run develop` runs, after building the plugin)
+ *   node scripts/playground.js start|build|... [options]   (any `strapi` command; playground/package.json uses it)
  * On first run it writes playground/.env from .env.example, with fresh random secrets and a webhook key.
+ *
+ * Always go through this script rather than `strapi` inside playground/: Strapi's CLI looks for a tsconfig.json in
+ * the app folder *and its parents*, finds the repository's solution tsconfig.json, and then treats this plain-JS app
+ * as a TypeScript one (`develop` and `build` fail). Here the CLI only looks in the app folder, as `strapi start`
+ * itself does.
  */
-const { spawn } = require('node:child_process');
+const cluster = require('node:cluster');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -40,20 +46,37 @@ function readEnv() {
   return out;
 }
 
-const command = process.argv[2] || 'develop';
+/** Strapi's own CLI (all its commands and options), with the tsconfig lookup limited to the app folder. */
+function runStrapiCli(args) {
+  // First: Strapi reads playground/.env from the working directory as soon as its CLI module loads.
+  process.chdir(appDir);
+  process.env.STRAPI_TELEMETRY_DISABLED = 'true';
+  const strapiDir = path.dirname(require.resolve('@strapi/strapi/package.json', { paths: [path.dirname(appDir)] }));
+  const tsconfigUtils = require(path.join(strapiDir, 'dist', 'src', 'cli', 'utils', 'tsconfig.js'));
+  const loadTsConfig = tsconfigUtils.loadTsConfig;
+  tsconfigUtils.loadTsConfig = (opts) =>
+    fs.existsSync(path.join(opts.cwd, 'tsconfig.json')) ? loadTsConfig(opts) : undefined;
+  const { runCLI } = require(path.join(strapiDir, 'dist', 'cli.js'));
+  return runCLI([process.argv[0], path.join(strapiDir, 'bin', 'strapi.js'), ...args]);
+}
+
+const args = process.argv.length > 2 ? process.argv.slice(2) : ['develop'];
 const created = ensureEnv();
 const env = { ...readEnv(), ...process.env };
 const base = `http://${env.HOST || '127.0.0.1'}:${env.PORT || 1337}`;
 
-console.log(`
+// `develop` forks a worker that runs this script again: the banner is printed once, by the primary.
+if (cluster.isPrimary && ['develop', 'dev', 'start'].includes(args[0])) {
+  console.log(`
 Customerly playground${created ? ' (wrote playground/.env with fresh secrets)' : ''}
   Admin panel:  ${base}/admin   (the first visit asks you to create an admin)
   Webhook URL:  ${base}/api/customerly/webhook?action=add&access_key=<KEY>
                 where <KEY> is CUSTOMERLY_WEBHOOK_KEY in playground/.env (never printed or logged).
   Try it:       curl -X POST "${base}/api/customerly/webhook?action=test&access_key=$(grep ^CUSTOMERLY_WEBHOOK_KEY= playground/.env | cut -d= -f2-)"
 `);
+}
 
-const strapiBin = path.resolve(__dirname, '..', 'node_modules', '.bin', 'strapi');
-const child = spawn(strapiBin, [command], { cwd: appDir, stdio: 'inherit', env: { ...process.env, STRAPI_TELEMETRY_DISABLED: 'true' } });
-child.on('exit', (code, signal) => process.exit(signal ? 1 : code ?? 0));
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+runStrapiCli(args).catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -29,12 +29,25 @@ async function canReachDatabase() {
   try {
     if (kind === 'postgres') {
       const { Client } = require('pg');
-      const c = new Client({ host: process.env.TEST_PG_HOST || '127.0.0.1', port: Number(process.env.TEST_PG_PORT || 5432), user: process.env.TEST_PG_USER || 'postgres', password: process.env.TEST_PG_PASSWORD || '', database: 'postgres', connectionTimeoutMillis: 5000 });
+      const c = new Client({
+        host: process.env.TEST_PG_HOST || '127.0.0.1',
+        port: Number(process.env.TEST_PG_PORT || 5432),
+        user: process.env.TEST_PG_USER || 'postgres',
+        password: process.env.TEST_PG_PASSWORD || '',
+        database: 'postgres',
+        connectionTimeoutMillis: 5000,
+      });
       await c.connect();
       await c.end();
     } else if (kind === 'mysql' || kind === 'mariadb') {
       const mysql = require('mysql2/promise');
-      const c = await mysql.createConnection({ host: process.env.TEST_MYSQL_HOST || '127.0.0.1', port: Number(process.env.TEST_MYSQL_PORT || 3306), user: process.env.TEST_MYSQL_USER || 'root', password: process.env.TEST_MYSQL_PASSWORD || '', connectTimeout: 5000 });
+      const c = await mysql.createConnection({
+        host: process.env.TEST_MYSQL_HOST || '127.0.0.1',
+        port: Number(process.env.TEST_MYSQL_PORT || 3306),
+        user: process.env.TEST_MYSQL_USER || 'root',
+        password: process.env.TEST_MYSQL_PASSWORD || '',
+        connectTimeout: 5000,
+      });
       await c.end();
     } else {
       return `TEST_DB must be sqlite, postgres or mysql, not "${kind}"`;
@@ -89,12 +102,17 @@ function run(cmd, args, env = {}) {
   const selected = only.length ? files.filter((f) => only.some((o) => f.includes(o))) : files;
 
   console.log(`Running ${selected.length} test files on ${kind}${ci ? ' (CI)' : ''}`);
-  const status = run(process.execPath, [
-    '--import', 'tsx',
-    '--test',
-    `--test-concurrency=${process.env.TEST_CONCURRENCY || 2}`,
-    '--test-reporter=spec',
-    ...selected,
-  ], { TEST_DB: kind });
+  const status = run(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--test',
+      `--test-concurrency=${process.env.TEST_CONCURRENCY || 2}`,
+      '--test-reporter=spec',
+      ...selected,
+    ],
+    { TEST_DB: kind }
+  );
   process.exit(status);
 })();

@@ -1,9 +1,10 @@
+import type { StrapiApp } from '@strapi/strapi/admin';
 import { ACTIONS, PLUGIN_ID } from '../../shared/contracts/permissions';
 import { PluginIcon } from './components/PluginIcon';
 import { getTranslation, prefixTranslations } from './utils/translations';
 
 export default {
-  register(app: any) {
+  register(app: StrapiApp) {
     app.registerPlugin({ id: PLUGIN_ID, name: 'Customerly' });
 
     // Customerly → Deliveries, in the main menu.

@@ -10,7 +10,10 @@ module.exports = ({ env }) => ({
     config: {
       provider: 'nodemailer',
       providerOptions: { jsonTransport: true },
-      settings: { defaultFrom: env('EMAIL_FROM', 'no-reply@playground.local'), defaultReplyTo: env('EMAIL_FROM', 'no-reply@playground.local') },
+      settings: {
+        defaultFrom: env('EMAIL_FROM', 'no-reply@playground.local'),
+        defaultReplyTo: env('EMAIL_FROM', 'no-reply@playground.local'),
+      },
     },
   },
   customerly: {

@@ -1,12 +1,14 @@
 import type { Core } from '@strapi/strapi';
-import { pluginConfigSchema } from './config/schema';
-import { INTERNAL_UIDS, TAG_UID, USER_UID } from './content-types';
-import { mappingRowProblem } from './services/field-mapping';
+import { parsedPluginConfig } from './config/read';
+import { INTERNAL_UIDS, TAG_UID } from './content-types';
+import { mappingRowProblem } from './services/sync/field-mapping';
+import { userAttributes } from './services/sync/users-permissions';
+import { getService } from './utils/get-service';
 import { registerPermissions } from './permissions-register';
 
 /** Tags are matched ignoring case through `nameKey`, kept in step with `name` however a tag is written. */
 function keepTagKeys(strapi: Core.Strapi) {
-  const setKey = (event: any) => {
+  const setKey = (event: { params?: { data?: { name?: unknown; nameKey?: unknown } } }) => {
     const data = event.params?.data;
     if (data && typeof data.name === 'string') data.nameKey = data.name.trim().toLowerCase();
   };
@@ -15,12 +17,14 @@ function keepTagKeys(strapi: Core.Strapi) {
 
 /** A field mapping that writes a protected or unknown user attribute stops startup with the row at fault. */
 function checkFieldMapping(strapi: Core.Strapi) {
-  const config = pluginConfigSchema.parse(strapi.config.get('plugin::customerly'));
-  const attributes = (strapi.contentType(USER_UID as any) as any).attributes;
+  const config = parsedPluginConfig(strapi);
+  const attributes = userAttributes(strapi);
   config.fieldMapping.forEach((row, i) => {
     const problem = mappingRowProblem(row, attributes, config.userTagsField);
     if (problem) {
-      throw new Error(`Invalid config for plugin "customerly": "fieldMapping.${i}" (${row.from} → ${row.to}): ${problem}.`);
+      throw new Error(
+        `Invalid config for plugin "customerly": "fieldMapping.${i}" (${row.from} → ${row.to}): ${problem}.`
+      );
     }
   });
 }
@@ -35,15 +39,19 @@ const SUPER_ADMIN_CODE = 'strapi-super-admin';
  * super admin's (which Strapi re-grants at every start, and which reads the delivery log anyway).
  */
 export async function revokeContentManagerAccess(strapi: Core.Strapi): Promise<number> {
-  const rows: Array<{ id: number; role?: { code?: string } | null }> = await strapi.db.query('admin::permission').findMany({
-    select: ['id'],
-    where: { subject: { $in: [...INTERNAL_UIDS] }, action: { $startsWith: 'plugin::content-manager.' } },
-    populate: { role: { select: ['code'] } },
-  });
+  const rows: Array<{ id: number; role?: { code?: string } | null }> = await strapi.db
+    .query('admin::permission')
+    .findMany({
+      select: ['id'],
+      where: { subject: { $in: [...INTERNAL_UIDS] }, action: { $startsWith: 'plugin::content-manager.' } },
+      populate: { role: { select: ['code'] } },
+    });
   const ids = rows.filter((r) => r.role?.code !== SUPER_ADMIN_CODE).map((r) => r.id);
   if (ids.length) {
     await strapi.db.query('admin::permission').deleteMany({ where: { id: { $in: ids } } });
-    strapi.log.info(`[customerly] removed ${ids.length} Content Manager permission(s) on the plugin's own records (deliveries, locks)`);
+    strapi.log.info(
+      `[customerly] removed ${ids.length} Content Manager permission(s) on the plugin's own records (deliveries, locks)`
+    );
   }
   return ids.length;
 }
@@ -55,5 +63,5 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await revokeContentManagerAccess(strapi);
   // Each Strapi process writes a heartbeat and runs a delivery worker (the worker only unless queue.enabled is
   // false). The first heartbeat is written before the process answers requests.
-  await strapi.plugin('customerly').service('worker').start();
+  await getService(strapi, 'worker').start();
 };

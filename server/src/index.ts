@@ -5,7 +5,6 @@ import config from './config';
 import contentTypes from './content-types';
 import controllers from './controllers';
 import middlewares from './middlewares';
-import policies from './policies';
 import routes from './routes';
 import services from './services';
 
@@ -17,7 +16,6 @@ export default {
   contentTypes,
   controllers,
   middlewares,
-  policies,
   routes,
   services,
 };

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { tagsFieldOf } from './config/read';
 import { pluginConfigSchema } from './config/schema';
 import { TAG_UID, USER_UID } from './content-types';
 
@@ -9,7 +10,7 @@ export const REDACT_LOG_MIDDLEWARE = 'plugin::customerly.redact-request-log';
 export const IDENTITY_ATTRIBUTES = {
   customerlyContactId: { type: 'string', private: true, configurable: false, column: { unique: true } },
   customerlyUserId: { type: 'string', private: true, configurable: false },
-  /** Set on the users the plugin created: a lead payload may only ever change those (see user-match.ts). */
+  /** Set on the users the plugin created: a lead payload may only ever change those (see sync/user-match.ts). */
   customerlyCreated: { type: 'boolean', private: true, configurable: false, default: false },
 } as const;
 
@@ -56,8 +57,14 @@ export function installIntakeMiddleware(strapi: Core.Strapi): void {
  * Adds to the users-permissions user the `tags` relation (name set by `userTagsField`) and the Customerly identity.
  * An attribute the app already has under one of these names stops startup: the plugin must not take it over.
  */
+/** The user content type as register may still change it: its attributes, and the schema Strapi keeps beside them. */
+interface MutableSchema {
+  attributes: Record<string, unknown>;
+  __schema__?: { attributes?: Record<string, unknown> };
+}
+
 export function extendUserSchema(strapi: Core.Strapi, tagsField: string): void {
-  const user = strapi.contentType(USER_UID) as any;
+  const user = strapi.contentType(USER_UID) as unknown as MutableSchema;
   const additions: Record<string, unknown> = {
     // One-way on purpose: an inverse side would make Strapi renumber the order of every user of a tag each time
     // one user's tags change (slow for popular tags, and a source of deadlocks under concurrent deliveries).
@@ -66,7 +73,10 @@ export function extendUserSchema(strapi: Core.Strapi, tagsField: string): void {
   };
   for (const name of Object.keys(additions)) {
     if (name in user.attributes) {
-      const hint = name === tagsField ? ' Set the plugin config option "userTagsField" (config/plugins, customerly.config) to another attribute name.' : '';
+      const hint =
+        name === tagsField
+          ? ' Set the plugin config option "userTagsField" (config/plugins, customerly.config) to another attribute name.'
+          : '';
       throw new Error(
         `[customerly] The users-permissions user already has an attribute "${name}", which the Customerly plugin needs to add.${hint}`
       );
@@ -83,5 +93,5 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   // plugin reads complete values.
   strapi.config.set('plugin::customerly', pluginConfigSchema.parse(strapi.config.get('plugin::customerly')));
   installIntakeMiddleware(strapi);
-  extendUserSchema(strapi, strapi.plugin('customerly').config('userTagsField') ?? 'tags');
+  extendUserSchema(strapi, tagsFieldOf(strapi));
 };

@@ -3,18 +3,20 @@
  * Strapi's own services, log in over HTTP, call the plugin's admin routes with the JWT.
  */
 import { randomBytes } from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import type { AnswerJson } from '../helpers/strapi';
 
 export interface AdminSession {
   email: string;
   password: string;
   token: string;
-  call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any; headers: Headers }>;
+  call(method: string, path: string, body?: unknown): Promise<{ status: number; json: AnswerJson; headers: Headers }>;
 }
 
 export const strongPassword = () => `Aa1!${randomBytes(9).toString('base64url')}`;
 
 /** An admin role with exactly these actions (plugin actions have no subject). */
-export async function createRole(strapi: any, name: string, actions: string[]): Promise<{ id: number }> {
+export async function createRole(strapi: Core.Strapi, name: string, actions: string[]): Promise<{ id: number }> {
   const role = await strapi.service('admin::role').create({ name, description: `test role ${name}` });
   if (actions.length) {
     await strapi.service('admin::role').assignPermissions(
@@ -26,11 +28,16 @@ export async function createRole(strapi: any, name: string, actions: string[]): 
 }
 
 /** An active admin user with the given role (the super admin role when none is given). */
-export async function createAdmin(strapi: any, opts: { email?: string; roleId?: number } = {}): Promise<{ email: string; password: string }> {
+export async function createAdmin(
+  strapi: Core.Strapi,
+  opts: { email?: string; roleId?: number } = {}
+): Promise<{ email: string; password: string }> {
   const roleId = opts.roleId ?? (await strapi.service('admin::role').getSuperAdmin()).id;
   const email = opts.email ?? `admin-${randomBytes(4).toString('hex')}@example.test`;
   const password = strongPassword();
-  await strapi.service('admin::user').create({ email, firstname: 'Test', lastname: 'Admin', password, isActive: true, roles: [roleId] });
+  await strapi
+    .service('admin::user')
+    .create({ email, firstname: 'Test', lastname: 'Admin', password, isActive: true, roles: [roleId] });
   return { email, password };
 }
 
@@ -40,9 +47,10 @@ export async function login(baseUrl: string, email: string, password: string): P
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email, password }),
   });
-  const json: any = await res.json();
-  if (res.status !== 200 || !json?.data?.token) throw new Error(`admin login failed: HTTP ${res.status} ${JSON.stringify(json)}`);
-  const token: string = json.data.token;
+  const json = (await res.json()) as { data?: { token?: string } } | null;
+  if (res.status !== 200 || !json?.data?.token)
+    throw new Error(`admin login failed: HTTP ${res.status} ${JSON.stringify(json)}`);
+  const token = json.data.token;
   return {
     email,
     password,
@@ -50,11 +58,14 @@ export async function login(baseUrl: string, email: string, password: string): P
     async call(method, path, body) {
       const r = await fetch(`${baseUrl}${path}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await r.text();
-      let parsed: any;
+      let parsed: AnswerJson;
       try {
         parsed = text ? JSON.parse(text) : null;
       } catch {

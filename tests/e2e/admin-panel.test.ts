@@ -6,8 +6,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startFakeCustomerly, userWebhook, type FakeCustomerly } from '../fake-customerly';
+import type { AnswerJson } from '../helpers/strapi';
 import { login, strongPassword, type AdminSession } from './admin-api';
-import { CHROMIUM, CHROMIUM_ARGS, browserProblem, ensureAdminBuild, screenshotPath, startServer, type E2EServer } from './harness';
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  browserProblem,
+  ensureAdminBuild,
+  screenshotPath,
+  startServer,
+  type E2EServer,
+} from './harness';
 
 const problem = browserProblem();
 const ci = process.env.CI === 'true' || process.env.CI === '1';
@@ -84,7 +93,10 @@ describe('admin panel in Chromium', { skip: problem ?? false, timeout: 600_000 }
     await page.getByRole('button', { name: 'Copy URL: add' }).click();
     await notification('Copied to the clipboard');
     copiedAddUrl = await page.evaluate(() => navigator.clipboard.readText());
-    assert.match(copiedAddUrl, /^http:\/\/127\.0\.0\.1:\d+\/api\/customerly\/webhook\?action=add&access_key=[A-Za-z0-9_-]{43}$/);
+    assert.match(
+      copiedAddUrl,
+      /^http:\/\/127\.0\.0\.1:\d+\/api\/customerly\/webhook\?action=add&access_key=[A-Za-z0-9_-]{43}$/
+    );
     assert.equal(await page.getByTestId('webhook-url-add').inputValue(), copiedAddUrl, 'the page shows the same URL');
   });
 
@@ -137,13 +149,23 @@ describe('admin panel in Chromium', { skip: problem ?? false, timeout: 600_000 }
     const res = await fetch(copiedAddUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(userWebhook({ email: 'grace.hopper@example.test', crmhero_user_id: 4242, name: 'Grace Hopper', tags: ['vip', 'beta'] })),
+      body: JSON.stringify(
+        userWebhook({
+          email: 'grace.hopper@example.test',
+          crmhero_user_id: 4242,
+          name: 'Grace Hopper',
+          tags: ['vip', 'beta'],
+        })
+      ),
     });
-    const json: any = await res.json();
+    const json = (await res.json()) as AnswerJson;
     assert.equal(res.status, 200, JSON.stringify(json));
     assert.equal(json.user.created, true);
     assert.equal(json.passwordReturn, 'written', JSON.stringify(json));
-    assert.ok(fake.getUser('grace.hopper@example.test')?.attributes.strapi_password, 'the password went back to Customerly');
+    assert.ok(
+      fake.getUser('grace.hopper@example.test')?.attributes.strapi_password,
+      'the password went back to Customerly'
+    );
 
     await page.goto(`${server.baseUrl}/admin/content-manager/collection-types/plugin::users-permissions.user`);
     await page.getByText('grace.hopper@example.test').first().click();
@@ -234,16 +256,27 @@ describe('admin panel in Chromium', { skip: problem ?? false, timeout: 600_000 }
 
   it('an admin role without the plugin permissions cannot open the page, and the API refuses its writes', async () => {
     // As the super admin, through the admin API: a role with no permission, and a user in it.
-    const role = await admin.call('POST', '/admin/roles', { name: 'No Customerly', description: 'no plugin permissions' });
+    const role = await admin.call('POST', '/admin/roles', {
+      name: 'No Customerly',
+      description: 'no plugin permissions',
+    });
     assert.equal(role.status, 201, JSON.stringify(role.json));
     const email = 'editor@example.test';
-    const created = await admin.call('POST', '/admin/users', { firstname: 'Ed', lastname: 'Itor', email, roles: [role.json.data.id] });
+    const created = await admin.call('POST', '/admin/users', {
+      firstname: 'Ed',
+      lastname: 'Itor',
+      email,
+      roles: [role.json.data.id],
+    });
     assert.equal(created.status, 201, JSON.stringify(created.json));
     const password = strongPassword();
     const reg = await fetch(`${server.baseUrl}/admin/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ registrationToken: created.json.data.registrationToken, userInfo: { firstname: 'Ed', lastname: 'Itor', password } }),
+      body: JSON.stringify({
+        registrationToken: created.json.data.registrationToken,
+        userInfo: { firstname: 'Ed', lastname: 'Itor', password },
+      }),
     });
     assert.equal(reg.status, 200, await reg.text());
 
@@ -257,10 +290,16 @@ describe('admin panel in Chromium', { skip: problem ?? false, timeout: 600_000 }
       await p.locator('button[type=submit]').click();
       await p.waitForURL((u) => !u.pathname.includes('/auth/'), { timeout: 30_000 });
       await p.goto(settingsUrl());
-      await p.getByText(/don.t have the permissions/i).first().waitFor();
+      await p
+        .getByText(/don.t have the permissions/i)
+        .first()
+        .waitFor();
       assert.equal(await p.getByTestId('access-key').count(), 0);
       await p.goto(`${server.baseUrl}/admin/plugins/customerly`);
-      await p.getByText(/don.t have the permissions/i).first().waitFor();
+      await p
+        .getByText(/don.t have the permissions/i)
+        .first()
+        .waitFor();
       assert.equal(await p.getByTestId('delivery-row').count(), 0);
       await p.screenshot({ path: screenshotPath('no-permission.png') });
     } finally {

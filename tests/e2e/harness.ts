@@ -74,7 +74,10 @@ export async function startServer(env: Record<string, string>): Promise<E2EServe
 
   const boot = () =>
     new Promise<void>((resolve, reject) => {
-      child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'e2e-serve.js')], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'e2e-serve.js')], {
+        env: fullEnv,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const timer = setTimeout(() => reject(new Error(`Strapi did not start in 90 s:\n${output.join('')}`)), 90_000);
       const onData = (chunk: Buffer) => {
         const text = chunk.toString('utf8');

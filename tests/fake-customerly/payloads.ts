@@ -68,10 +68,7 @@ export interface WebhookForContactOptions {
  * A payload built from a contact stored in the fake (e.g. `fake.getUser(email)!`), with its tags and
  * attributes, i.e. what Customerly would (probably) send for that contact.
  */
-export function webhookForContact(
-  contact: FakeContact,
-  opts: WebhookForContactOptions = {},
-): WebhookPayload {
+export function webhookForContact(contact: FakeContact, opts: WebhookForContactOptions = {}): WebhookPayload {
   const c: WebhookContact = { email: contact.email };
   if (!opts.omitIds) {
     c.crmhero_user_id = contact.crmhero_user_id;

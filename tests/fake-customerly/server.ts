@@ -153,7 +153,7 @@ class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly code: number = status,
+    readonly code: number = status
   ) {
     super(message);
   }
@@ -241,7 +241,7 @@ export async function startFakeCustomerly(opts: FakeCustomerlyOptions = {}): Pro
       attributes?: unknown;
       tags?: unknown;
     },
-    extra: Partial<FakeContact> = {},
+    extra: Partial<FakeContact> = {}
   ): { contact: FakeContact; inserted: boolean } {
     const t = nowSec();
     let contact = findByEmail(list, input.email);
@@ -297,7 +297,7 @@ export async function startFakeCustomerly(opts: FakeCustomerlyOptions = {}): Pro
       isUser ? users : leads,
       isUser,
       { email, user_id, name, attributes, tags: tagList },
-      rest,
+      rest
     );
     return clone(contact);
   }
@@ -413,7 +413,9 @@ export async function startFakeCustomerly(opts: FakeCustomerlyOptions = {}): Pro
     const perPage = query.per_page === undefined ? DEFAULT_PER_PAGE : Number(query.per_page);
     if (!Number.isInteger(page) || page < 0) throw new HttpError(400, 'Invalid page');
     if (!Number.isInteger(perPage) || perPage < 1) throw new HttpError(400, 'Invalid per_page');
-    const rows = sorted(list).slice(page * perPage, (page + 1) * perPage).map(view);
+    const rows = sorted(list)
+      .slice(page * perPage, (page + 1) * perPage)
+      .map(view);
     return { data: { [key]: rows } };
   }
 
@@ -632,13 +634,13 @@ export async function startFakeCustomerly(opts: FakeCustomerlyOptions = {}): Pro
       faults = [];
     },
     listFaults(): Fault[] {
-      return faults.map(({ remaining, ...f }) =>
-        ({ ...f, ...(Number.isFinite(remaining) ? { times: remaining } : {}) }) as Fault,
+      return faults.map(
+        ({ remaining, ...f }) => ({ ...f, ...(Number.isFinite(remaining) ? { times: remaining } : {}) }) as Fault
       );
     },
     requestsTo(method?: string, path?: string | RegExp): RecordedRequest[] {
       return requests.filter(
-        (r) => methodMatches(method, r.method) && (path === undefined || pathMatches(path, r.path, r.fullPath)),
+        (r) => methodMatches(method, r.method) && (path === undefined || pathMatches(path, r.path, r.fullPath))
       );
     },
   };

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { WebhookError } from '../../server/src/utils/webhook-error';
+import { WebhookError } from '../../server/src/services/webhook/answers';
 
 /** Runs `fn`, which must throw a WebhookError, and returns it (for its status, code and message). */
 export function webhookError(fn: () => unknown): WebhookError {

@@ -14,19 +14,37 @@ export interface BurstDelivery {
  * contact's full tag set at that moment, as Customerly would send it, so the last delivery of a contact
  * says what its user must end with.
  */
-export function makeBurst(prefix: string, contacts: number, total: number, key: string, extraQuery: Record<string, string> = {}): BurstDelivery[] {
+export function makeBurst(
+  prefix: string,
+  contacts: number,
+  total: number,
+  key: string,
+  extraQuery: Record<string, string> = {}
+): BurstDelivery[] {
   const out: BurstDelivery[] = [];
   const email = (c: number) => `${prefix}-${c}@burst.example.com`;
   for (let c = 0; c < contacts && out.length < total; c++) {
     const tags = [`${prefix}-base`, `c${c}-v0`];
-    out.push({ email: email(c), action: 'add', tags, query: { action: 'add', access_key: key, ...extraQuery }, body: userWebhook({ email: email(c), tags, attributes: {} }) });
+    out.push({
+      email: email(c),
+      action: 'add',
+      tags,
+      query: { action: 'add', access_key: key, ...extraQuery },
+      body: userWebhook({ email: email(c), tags, attributes: {} }),
+    });
   }
   for (let round = 1; out.length < total; round++) {
     for (let c = 0; c < contacts && out.length < total; c++) {
       const action = (round + c) % 2 === 0 ? 'update_tags' : 'update';
       const tags = [`${prefix}-base`, `c${c}-v${round}`, ...(round % 3 === 0 ? ['every-third'] : [])];
       const event = action === 'update_tags' ? 'contact_tagged' : 'contact_updated';
-      out.push({ email: email(c), action, tags, query: { action, access_key: key, ...extraQuery }, body: userWebhook({ email: email(c), tags, attributes: { round } }, event) });
+      out.push({
+        email: email(c),
+        action,
+        tags,
+        query: { action, access_key: key, ...extraQuery },
+        body: userWebhook({ email: email(c), tags, attributes: { round } }, event),
+      });
     }
   }
   return out;

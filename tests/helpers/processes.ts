@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { StartOptions } from './strapi';
+import type { AnswerJson, StartOptions } from './strapi';
 import type { TestDatabase } from './database';
 
 export interface StrapiProcess {
@@ -17,7 +17,14 @@ export interface StrapiProcess {
 
 const CHILD = path.join(__dirname, 'strapi-child.ts');
 
-const SECRET_NAMES = ['APP_KEYS', 'API_TOKEN_SALT', 'ADMIN_JWT_SECRET', 'TRANSFER_TOKEN_SALT', 'JWT_SECRET', 'ENCRYPTION_KEY'] as const;
+const SECRET_NAMES = [
+  'APP_KEYS',
+  'API_TOKEN_SALT',
+  'ADMIN_JWT_SECRET',
+  'TRANSFER_TOKEN_SALT',
+  'JWT_SECRET',
+  'ENCRYPTION_KEY',
+] as const;
 let appSecrets: Record<string, string> | undefined;
 
 /**
@@ -78,7 +85,11 @@ export function spawnStrapi(db: TestDatabase, opts: Omit<StartOptions, 'db'> = {
 }
 
 /** POSTs a webhook to a base URL; resolves with status and JSON. */
-export async function postWebhook(baseUrl: string, query: Record<string, string>, body: unknown): Promise<{ status: number; json: any }> {
+export async function postWebhook(
+  baseUrl: string,
+  query: Record<string, string>,
+  body: unknown
+): Promise<{ status: number; json: AnswerJson }> {
   const res = await fetch(`${baseUrl}/api/customerly/webhook?${new URLSearchParams(query)}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -107,7 +118,11 @@ export async function pool<T>(tasks: Array<() => Promise<T>>, limit: number): Pr
   return results;
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined | false>, timeoutMs: number, what = 'a condition'): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs: number,
+  what = 'a condition'
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -7,7 +7,9 @@ import { startStrapi, type StartOptions } from './strapi';
 import type { TestDatabase } from './database';
 
 (async () => {
-  const { db, ...opts } = JSON.parse(process.env.STRAPI_CHILD_OPTIONS ?? '{}') as StartOptions & { db: Omit<TestDatabase, 'drop'> };
+  const { db, ...opts } = JSON.parse(process.env.STRAPI_CHILD_OPTIONS ?? '{}') as StartOptions & {
+    db: Omit<TestDatabase, 'drop'>;
+  };
   const app = await startStrapi({ ...opts, db: { ...db, drop: async () => undefined } });
   process.stdout.write(`READY ${app.baseUrl}\n`);
   process.on('SIGTERM', () => {

@@ -4,11 +4,21 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import type { Core, createStrapi as CreateStrapi } from '@strapi/strapi';
 import { createTestDatabase, type TestDatabase } from './database';
 
 const requireFromHere = createRequire(__filename);
 export const PLAYGROUND_DIR = path.resolve(__dirname, '..', '..', 'playground');
+
+/**
+ * A parsed JSON answer of a route under test. Left untyped on purpose: a test reads the fields it expects and its
+ * assertions are what check the shape (a missing field fails them).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above: the test's asserts type-check the answer
+export type AnswerJson = any;
 
 export interface CapturedEmail {
   to?: string;
@@ -38,11 +48,11 @@ export interface StartOptions {
    * Runs between the register and bootstrap phases of `load()` (after every plugin's and the app's register, before
    * the middlewares are built): a test can change the config there as an app's own register could.
    */
-  afterRegister?: (strapi: any) => void | Promise<void>;
+  afterRegister?: (strapi: Core.Strapi) => void | Promise<void>;
 }
 
 export interface TestStrapi {
-  strapi: any;
+  strapi: Core.Strapi;
   baseUrl: string;
   webhookKey: string;
   db: TestDatabase;
@@ -56,7 +66,11 @@ export interface TestStrapi {
    * POSTs to the webhook route (or to `path`, a path variant). `query` is appended as given (access_key included
    * unless `noKey`).
    */
-  webhook(query: Record<string, string | undefined> | string, body?: unknown, init?: { headers?: Record<string, string>; raw?: boolean; noKey?: boolean; path?: string }): Promise<{ status: number; json: any; headers: Headers }>;
+  webhook(
+    query: Record<string, string | undefined> | string,
+    body?: unknown,
+    init?: { headers?: Record<string, string>; raw?: boolean; noKey?: boolean; path?: string }
+  ): Promise<{ status: number; json: AnswerJson; headers: Headers }>;
   stop(): Promise<void>;
 }
 
@@ -65,25 +79,30 @@ function captureOutput(sink: string[]): () => void {
   const originals = streams.map((s) => s.write.bind(s));
   const verbose = process.env.TEST_VERBOSE === '1';
   streams.forEach((stream, i) => {
-    (stream as any).write = (chunk: any, ...rest: any[]) => {
+    const write = originals[i]! as (chunk: string | Uint8Array, ...rest: unknown[]) => boolean;
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
       sink.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      if (verbose || !isStrapiLogLine(chunk)) return originals[i]!(chunk, ...rest);
-      const cb = rest.find((r) => typeof r === 'function');
+      if (verbose || !isStrapiLogLine(chunk)) return write(chunk, ...rest);
+      const cb = rest.find((r): r is () => void => typeof r === 'function');
       if (cb) cb();
       return true;
-    };
+    }) as typeof stream.write;
   });
-  return () => streams.forEach((stream, i) => ((stream as any).write = originals[i]));
+  return () => streams.forEach((stream, i) => (stream.write = originals[i]!));
 }
 
 // Strapi's log lines start with a timestamp and a level; the test runner's own output is left alone.
-const isStrapiLogLine = (chunk: unknown) => /^\[\d{4}-\d\d-\d\d [\d:.]+\]/.test(String(chunk).replace(/\x1b\[[0-9;]*m/g, ''));
+const isStrapiLogLine = (chunk: unknown) =>
+  /^\[\d{4}-\d\d-\d\d [\d:.]+\]/.test(stripVTControlCharacters(String(chunk)));
 
 /**
  * The environment a test Strapi runs with: no developer .env (ENV_PATH points nowhere), fresh random secrets,
  * quiet startup, the given database, then the overrides.
  */
-export function testStrapiEnv(db: Pick<TestDatabase, 'env'>, overrides: Record<string, string> = {}): Record<string, string> {
+export function testStrapiEnv(
+  db: Pick<TestDatabase, 'env'>,
+  overrides: Record<string, string> = {}
+): Record<string, string> {
   const secret = () => randomBytes(16).toString('base64');
   return {
     ENV_PATH: path.join(PLAYGROUND_DIR, '.env.tests-never-exists'),
@@ -122,10 +141,16 @@ export async function startStrapi(opts: StartOptions = {}): Promise<TestStrapi> 
 
   const output: string[] = [];
   const restoreOutput = captureOutput(output);
-  let strapi: any;
+  let created: Core.Strapi | undefined;
+  let strapi: Core.Strapi;
   try {
-    const { createStrapi } = requireFromHere('@strapi/strapi');
-    strapi = createStrapi({ appDir: PLAYGROUND_DIR, distDir: PLAYGROUND_DIR, autoReload: false, serveAdminPanel: false });
+    const { createStrapi } = requireFromHere('@strapi/strapi') as { createStrapi: typeof CreateStrapi };
+    strapi = created = createStrapi({
+      appDir: PLAYGROUND_DIR,
+      distDir: PLAYGROUND_DIR,
+      autoReload: false,
+      serveAdminPanel: false,
+    });
     if (opts.afterRegister) {
       // What strapi.load() does, with the hook in between.
       await strapi.register();
@@ -138,11 +163,11 @@ export async function startStrapi(opts: StartOptions = {}): Promise<TestStrapi> 
     await new Promise<void>((resolve) => strapi.server.listen(0, '127.0.0.1', resolve));
   } catch (e) {
     restoreOutput();
-    await strapi?.destroy().catch(() => undefined);
+    await created?.destroy().catch(() => undefined);
     await dropDb().catch(() => undefined);
     throw e;
   }
-  const { port } = strapi.server.httpServer.address();
+  const { port } = strapi.server.httpServer.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
 
   const emails: CapturedEmail[] = [];
@@ -178,7 +203,7 @@ export async function startStrapi(opts: StartOptions = {}): Promise<TestStrapi> 
         body: body === undefined ? undefined : init.raw ? String(body) : JSON.stringify(body),
       });
       const text = await res.text();
-      let json: any;
+      let json: AnswerJson;
       try {
         json = JSON.parse(text);
       } catch {

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ACTIONS } from '../../server/src/permissions';
+import { ACTIONS } from '../../shared/contracts/permissions';
 import { startFakeCustomerly, userWebhook, type FakeCustomerly } from '../fake-customerly';
-import { startStrapi, type TestStrapi } from '../helpers/strapi';
+import { startStrapi, type AnswerJson, type TestStrapi } from '../helpers/strapi';
+import type { AdminSettings, DeliveriesPage } from '../../shared/contracts';
 import { createAdmin, createRole, login, type AdminSession } from '../e2e/admin-api';
 
 /** Field paths of a Strapi ValidationError answer. */
-const errorPaths = (json: any): string[] => (json?.error?.details?.errors ?? []).map((e: any) => e.path.join('.'));
+const errorPaths = (json: AnswerJson): string[] =>
+  (json?.error?.details?.errors ?? []).map((e: { path: string[] }) => e.path.join('.'));
 
 describe('admin settings API (real Strapi, admin JWT over HTTP)', () => {
   let app: TestStrapi;
@@ -16,7 +18,13 @@ describe('admin settings API (real Strapi, admin JWT over HTTP)', () => {
   before(async () => {
     fake = await startFakeCustomerly();
     // No access key or token in the environment: the panel sets them. The API URL stays locked to the fake.
-    app = await startStrapi({ webhookKey: '', apiUrl: fake.url, apiToken: '', logLevel: 'http', pluginConfig: { customerly: { timeoutMs: 800, maxRetries: 0 } } });
+    app = await startStrapi({
+      webhookKey: '',
+      apiUrl: fake.url,
+      apiToken: '',
+      logLevel: 'http',
+      pluginConfig: { customerly: { timeoutMs: 800, maxRetries: 0 } },
+    });
     const creds = await createAdmin(app.strapi);
     admin = await login(app.baseUrl, creds.email, creds.password);
   });
@@ -28,7 +36,7 @@ describe('admin settings API (real Strapi, admin JWT over HTTP)', () => {
   it('GET /customerly/settings answers the settings, with secrets unset and the API URL locked by the environment', async () => {
     const res = await admin.call('GET', '/customerly/settings');
     assert.equal(res.status, 200, JSON.stringify(res.json));
-    const d = res.json.data;
+    const d: AdminSettings = res.json.data;
     assert.equal(d.secrets.webhookKey.set, false);
     assert.equal(d.secrets.webhookKey.locked, false);
     assert.equal(d.secrets.apiToken.set, false);
@@ -36,8 +44,8 @@ describe('admin settings API (real Strapi, admin JWT over HTTP)', () => {
     assert.equal(d.settings.apiUrl, fake.url);
     assert.equal(d.settings.usernameFormat, 'email');
     assert.equal(d.meta.webhookPath, '/api/customerly/webhook');
-    assert.ok(d.meta.roles.some((r: any) => r.type === 'authenticated' && r.isDefault));
-    const attrs = d.meta.userAttributes.map((a: any) => a.name);
+    assert.ok(d.meta.roles.some((r) => r.type === 'authenticated' && r.isDefault));
+    const attrs = d.meta.userAttributes.map((a) => a.name);
     assert.ok(attrs.includes('username'));
     assert.ok(!attrs.includes('password'), 'protected attributes are not offered');
     assert.ok(!attrs.includes('role'));
@@ -71,7 +79,9 @@ describe('admin settings API (real Strapi, admin JWT over HTTP)', () => {
   });
 
   it('the key is stored encrypted in the plugin store', async () => {
-    const stored = await app.strapi.store({ type: 'plugin', name: 'customerly' }).get({ key: 'settings' });
+    const stored = (await app.strapi.store({ type: 'plugin', name: 'customerly' }).get({ key: 'settings' })) as {
+      webhookKey: string;
+    };
     assert.ok(!JSON.stringify(stored).includes(key));
     assert.match(stored.webhookKey, /^enc1:/);
   });
@@ -95,7 +105,8 @@ describe('admin settings API (real Strapi, admin JWT over HTTP)', () => {
     assert.equal(res.status, 400, JSON.stringify(res.json));
     assert.equal(res.json.error.name, 'ValidationError');
     const paths = errorPaths(res.json);
-    for (const p of ['usernameFormat', 'returnPassword.attribute', 'fieldMapping.0.from', 'processing']) assert.ok(paths.includes(p), `${p} in ${paths}`);
+    for (const p of ['usernameFormat', 'returnPassword.attribute', 'fieldMapping.0.from', 'processing'])
+      assert.ok(paths.includes(p), `${p} in ${paths}`);
   });
 
   it('roles that do not exist and protected mapping targets are refused by field', async () => {
@@ -133,7 +144,15 @@ describe('admin settings API (real Strapi, admin JWT over HTTP)', () => {
     assert.equal(effective.welcomeEmail.always, true);
     assert.equal(effective.webhookKey, key, 'saving other fields keeps the key');
     // Reset the mapping used above, which was only there to test the save.
-    assert.equal((await admin.call('PUT', '/customerly/settings', { fieldMapping: [], welcomeEmail: { always: false, subject: '', text: '', html: '' } })).status, 200);
+    assert.equal(
+      (
+        await admin.call('PUT', '/customerly/settings', {
+          fieldMapping: [],
+          welcomeEmail: { always: false, subject: '', text: '', html: '' },
+        })
+      ).status,
+      200
+    );
   });
 
   it('test connection: no token, bad token, ok, unreachable', async () => {
@@ -159,7 +178,9 @@ describe('admin settings API (real Strapi, admin JWT over HTTP)', () => {
     assert.equal(res.status, 200);
     assert.ok(!JSON.stringify(res.json).includes(fake.token));
     assert.equal(res.json.data.secrets.apiToken.set, true);
-    const stored = await app.strapi.store({ type: 'plugin', name: 'customerly' }).get({ key: 'settings' });
+    const stored = (await app.strapi.store({ type: 'plugin', name: 'customerly' }).get({ key: 'settings' })) as {
+      webhookKey: string;
+    };
     assert.ok(!JSON.stringify(stored).includes(fake.token));
     assert.equal((await app.strapi.plugin('customerly').service('settings').get()).apiToken, fake.token);
     const ok = await admin.call('POST', '/customerly/settings/test-connection', {});
@@ -176,9 +197,15 @@ describe('admin settings API (real Strapi, admin JWT over HTTP)', () => {
     let documentId = '';
     before(async () => {
       fake.addUser({ email: 'log.person@example.com', tags: ['gold'] });
-      const a = await app.webhook({ action: 'add', access_key: key }, userWebhook({ email: 'log.person@example.com', crmhero_user_id: 7001, tags: ['gold'] }));
+      const a = await app.webhook(
+        { action: 'add', access_key: key },
+        userWebhook({ email: 'log.person@example.com', crmhero_user_id: 7001, tags: ['gold'] })
+      );
       assert.equal(a.status, 200, JSON.stringify(a.json));
-      const b = await app.webhook({ action: 'update_tags', access_key: key }, userWebhook({ email: 'nobody@example.com', tags: ['x'] }));
+      const b = await app.webhook(
+        { action: 'update_tags', access_key: key },
+        userWebhook({ email: 'nobody@example.com', tags: ['x'] })
+      );
       assert.equal(b.status, 200, JSON.stringify(b.json));
     });
 
@@ -194,9 +221,16 @@ describe('admin settings API (real Strapi, admin JWT over HTTP)', () => {
     });
 
     it('filters by status, action, email and date', async () => {
-      const q = async (qs: string) => (await admin.call('GET', `/customerly/deliveries?${qs}`)).json;
-      assert.deepEqual((await q('status=done')).data.map((d: any) => d.email), ['log.person@example.com']);
-      assert.deepEqual((await q('action=update_tags')).data.map((d: any) => d.status), ['skipped']);
+      const q = async (qs: string): Promise<DeliveriesPage> =>
+        (await admin.call('GET', `/customerly/deliveries?${qs}`)).json;
+      assert.deepEqual(
+        (await q('status=done')).data.map((d) => d.email),
+        ['log.person@example.com']
+      );
+      assert.deepEqual(
+        (await q('action=update_tags')).data.map((d) => d.status),
+        ['skipped']
+      );
       assert.equal((await q('email=LOG.PERSON')).data.length, 1);
       const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
       const today = new Date().toISOString().slice(0, 10);
@@ -222,8 +256,8 @@ describe('admin settings API (real Strapi, admin JWT over HTTP)', () => {
       assert.equal(d.payload.data.user.data.email, 'log.person@example.com');
       assert.ok(!JSON.stringify(d).includes(key));
       assert.ok(!JSON.stringify(d).includes(fake.token));
-      for (const [name, attr] of Object.entries<any>(app.strapi.contentType('plugin::customerly.delivery').attributes)) {
-        if (attr.private) assert.ok(!(name in d), `the private attribute ${name} is not sent`);
+      for (const [name, attr] of Object.entries(app.strapi.contentType('plugin::customerly.delivery').attributes)) {
+        if ('private' in attr && attr.private) assert.ok(!(name in d), `the private attribute ${name} is not sent`);
       }
       assert.equal((await admin.call('GET', '/customerly/deliveries/doesnotexist')).status, 404);
     });
@@ -251,7 +285,10 @@ describe('admin settings API (real Strapi, admin JWT over HTTP)', () => {
     });
 
     it('the four actions are registered', async () => {
-      const registered = app.strapi.service('admin::permission').actionProvider.values().map((a: any) => a.actionId);
+      const registered = app.strapi
+        .service('admin::permission')
+        .actionProvider.values()
+        .map((a: { actionId: string }) => a.actionId);
       for (const action of Object.values(ACTIONS)) assert.ok(registered.includes(action), action);
     });
 
@@ -311,7 +348,10 @@ describe('admin settings with secrets in the environment', () => {
 
   it('refuses to rotate or overwrite them', async () => {
     assert.equal((await admin.call('POST', '/customerly/settings/access-key')).status, 400);
-    const res = await admin.call('PUT', '/customerly/settings', { apiToken: 'other-token', webhookKey: 'x'.repeat(20) });
+    const res = await admin.call('PUT', '/customerly/settings', {
+      apiToken: 'other-token',
+      webhookKey: 'x'.repeat(20),
+    });
     assert.equal(res.status, 400);
     assert.deepEqual(errorPaths(res.json).sort(), ['apiToken', 'webhookKey']);
     assert.equal((await app.webhook({ action: 'test' })).status, 200);

@@ -6,6 +6,7 @@ import { startStrapi, type TestStrapi } from '../helpers/strapi';
 import { spawnStrapi, waitFor } from '../helpers/processes';
 import { CONTACT_LOCK_UID, DELIVERY_UID, WORKER_PROCESS_UID, oneUser, tagNames } from '../helpers/fixtures';
 import { createAdmin, login, type AdminSession } from '../e2e/admin-api';
+import type { DeliveryRow } from '../../shared/contracts';
 
 /**
  * Issue 8, item 1: deliveries are written only by the plugin and never edited.
@@ -22,17 +23,22 @@ const INTERNAL = [DELIVERY_UID, CONTACT_LOCK_UID, WORKER_PROCESS_UID];
 describe('deliveries cannot be forged or edited (real Strapi, admin JWT over HTTP)', () => {
   let app: TestStrapi;
   let superAdmin: AdminSession;
-  const roles: Record<'editor' | 'author', { id: number; session?: AdminSession }> = {} as any;
+  const roles = {} as Record<'editor' | 'author', { id: number; session?: AdminSession }>;
 
   const deliveryOf = async (email: string) => {
-    const rows = await app.strapi.db.query(DELIVERY_UID).findMany({ where: { email }, orderBy: { id: 'desc' }, limit: 1 });
+    const rows = await app.strapi.db
+      .query(DELIVERY_UID)
+      .findMany({ where: { email }, orderBy: { id: 'desc' }, limit: 1 });
     assert.equal(rows.length, 1, `a delivery for ${email}`);
     return rows[0];
   };
 
   /** A user made by the plugin from a genuine (signed) delivery. */
   const makeUser = async (email: string, userId: string, crmheroUserId: number, tags: string[]) => {
-    const res = await app.webhook({ action: 'add' }, userWebhook({ email, user_id: userId, crmhero_user_id: crmheroUserId, tags }));
+    const res = await app.webhook(
+      { action: 'add' },
+      userWebhook({ email, user_id: userId, crmhero_user_id: crmheroUserId, tags })
+    );
     assert.equal(res.status, 200, JSON.stringify(res.json));
     return oneUser(app.strapi, email);
   };
@@ -49,7 +55,10 @@ describe('deliveries cannot be forged or edited (real Strapi, admin JWT over HTT
       const creds = await createAdmin(app.strapi);
       return login(app.baseUrl, creds.email, creds.password);
     })();
-    for (const [name, code] of [['editor', 'strapi-editor'], ['author', 'strapi-author']] as const) {
+    for (const [name, code] of [
+      ['editor', 'strapi-editor'],
+      ['author', 'strapi-author'],
+    ] as const) {
       const role = await app.strapi.db.query('admin::role').findOne({ where: { code } });
       assert.ok(role, `Strapi's default ${name} role exists`);
       const creds = await createAdmin(app.strapi, { roleId: role.id });
@@ -71,16 +80,26 @@ describe('deliveries cannot be forged or edited (real Strapi, admin JWT over HTT
       params: { action: 'update' },
       email: 'author@evil.test',
       contactKey: 'author@evil.test',
-      payload: userWebhook({ email: 'author@evil.test', user_id: 'u-cm-victim', crmhero_user_id: 7001, tags: ['owned'] }),
+      payload: userWebhook({
+        email: 'author@evil.test',
+        user_id: 'u-cm-victim',
+        crmhero_user_id: 7001,
+        tags: ['owned'],
+      }),
     };
     const refused = (status: number) => status === 403 || status === 404;
     for (const [name, { session }] of Object.entries(roles)) {
       const created = await session!.call('POST', `${CM}/${DELIVERY_UID}`, forged);
-      assert.ok(refused(created.status), `${name}: create is refused (HTTP ${created.status} ${JSON.stringify(created.json).slice(0, 300)})`);
+      assert.ok(
+        refused(created.status),
+        `${name}: create is refused (HTTP ${created.status} ${JSON.stringify(created.json).slice(0, 300)})`
+      );
       const listed = await session!.call('GET', `${CM}/${DELIVERY_UID}`);
       assert.ok(refused(listed.status), `${name}: the list is refused (HTTP ${listed.status})`);
       assert.ok(!JSON.stringify(listed.json).includes('cm.victim@example.test'), `${name}: no payload is shown`);
-      const edited = await session!.call('PUT', `${CM}/${DELIVERY_UID}/${stored.documentId}`, { payload: forged.payload });
+      const edited = await session!.call('PUT', `${CM}/${DELIVERY_UID}/${stored.documentId}`, {
+        payload: forged.payload,
+      });
       assert.ok(refused(edited.status), `${name}: editing a past delivery is refused (HTTP ${edited.status})`);
       for (const uid of [CONTACT_LOCK_UID, WORKER_PROCESS_UID]) {
         const other = await session!.call('GET', `${CM}/${uid}`);
@@ -97,19 +116,26 @@ describe('deliveries cannot be forged or edited (real Strapi, admin JWT over HTT
     // The plugin's own log, under deliveries.read, still works for a super admin, without the private columns.
     const log = await superAdmin.call('GET', '/customerly/deliveries?email=cm.victim');
     assert.equal(log.status, 200, JSON.stringify(log.json));
-    assert.ok(log.json.data.some((d: any) => d.documentId === stored.documentId));
+    assert.ok(log.json.data.some((d: DeliveryRow) => d.documentId === stored.documentId));
     const detail = await superAdmin.call('GET', `/customerly/deliveries/${stored.documentId}`);
     assert.equal(detail.status, 200);
     assert.equal(detail.json.data.email, 'cm.victim@example.test');
-    assert.ok(!('mac' in detail.json.data) && !('sealed' in detail.json.data), 'private columns never leave the server');
+    assert.ok(
+      !('mac' in detail.json.data) && !('sealed' in detail.json.data),
+      'private columns never leave the server'
+    );
   });
 
-  it('no role but the super admin holds a Content Manager permission on the plugin\'s records', async () => {
-    const perms = await app.strapi.db.query('admin::permission').findMany({
-      where: { subject: { $in: INTERNAL } },
-      populate: { role: { select: ['code'] } },
-    });
-    const granted = perms.filter((p: any) => p.role?.code !== 'strapi-super-admin').map((p: any) => `${p.role?.code}: ${p.action} ${p.subject}`);
+  it("no role but the super admin holds a Content Manager permission on the plugin's records", async () => {
+    const perms: Array<{ action: string; subject: string; role?: { code: string } }> = await app.strapi.db
+      .query('admin::permission')
+      .findMany({
+        where: { subject: { $in: INTERNAL } },
+        populate: { role: { select: ['code'] } },
+      });
+    const granted = perms
+      .filter((p) => p.role?.code !== 'strapi-super-admin')
+      .map((p) => `${p.role?.code}: ${p.action} ${p.subject}`);
     assert.deepEqual(granted, []);
   });
 
@@ -125,7 +151,12 @@ describe('deliveries cannot be forged or edited (real Strapi, admin JWT over HTT
           params: { action: 'update' },
           email: 'attacker@evil.test',
           contactKey: 'attacker@evil.test',
-          payload: userWebhook({ email: 'attacker@evil.test', user_id: 'u-forge-victim', crmhero_user_id: 7002, tags: ['owned'] }),
+          payload: userWebhook({
+            email: 'attacker@evil.test',
+            user_id: 'u-forge-victim',
+            crmhero_user_id: 7002,
+            tags: ['owned'],
+          }),
           status: 'queued',
           attempts: 0,
           nextAttemptAt: Date.now(),
@@ -151,8 +182,15 @@ describe('deliveries cannot be forged or edited (real Strapi, admin JWT over HTT
     const user = await oneUser(app.strapi, 'forge.victim@example.test');
     assert.equal(user.id, victim.id);
     assert.deepEqual(tagNames(user), ['vip'], 'the user is unchanged');
-    assert.equal((await app.strapi.db.query('plugin::users-permissions.user').count({ where: { email: 'attacker@evil.test' } })), 0);
-    assert.equal(await app.strapi.db.query(CONTACT_LOCK_UID).count({ where: { contactKey: 'attacker@evil.test' } }), 0, 'its contact is released');
+    assert.equal(
+      await app.strapi.db.query('plugin::users-permissions.user').count({ where: { email: 'attacker@evil.test' } }),
+      0
+    );
+    assert.equal(
+      await app.strapi.db.query(CONTACT_LOCK_UID).count({ where: { contactKey: 'attacker@evil.test' } }),
+      0,
+      'its contact is released'
+    );
     assert.match(genuine.mac, /^[0-9a-f]{64}$/, 'the plugin signs what it writes');
     const warned = app.output.join('');
     assert.match(warned, /refused: its signature does not match/);
@@ -163,7 +201,12 @@ describe('deliveries cannot be forged or edited (real Strapi, admin JWT over HTT
     const victim = await makeUser('edit.victim@example.test', 'u-edit-victim', 7003, ['vip']);
     const stored = await deliveryOf('edit.victim@example.test');
     assert.equal(stored.status, 'done');
-    const editedPayload = userWebhook({ email: 'attacker2@evil.test', user_id: 'u-edit-victim', crmhero_user_id: 7003, tags: ['owned'] });
+    const editedPayload = userWebhook({
+      email: 'attacker2@evil.test',
+      user_id: 'u-edit-victim',
+      crmhero_user_id: 7003,
+      tags: ['owned'],
+    });
     await app.strapi.db.query(DELIVERY_UID).update({ where: { id: stored.id }, data: { payload: editedPayload } });
 
     const res = await superAdmin.call('POST', `/customerly/deliveries/${stored.documentId}/replay`);
@@ -182,7 +225,9 @@ describe('deliveries cannot be forged or edited (real Strapi, admin JWT over HTT
     // Editing the action or the email (not only the payload) is refused too.
     const other = await makeUser('edit2.victim@example.test', 'u-edit2-victim', 7004, ['vip']);
     const stored2 = await deliveryOf('edit2.victim@example.test');
-    await app.strapi.db.query(DELIVERY_UID).update({ where: { id: stored2.id }, data: { email: 'attacker3@evil.test' } });
+    await app.strapi.db
+      .query(DELIVERY_UID)
+      .update({ where: { id: stored2.id }, data: { email: 'attacker3@evil.test' } });
     const res2 = await superAdmin.call('POST', `/customerly/deliveries/${stored2.documentId}/replay`);
     assert.equal(res2.json.data.answer.status, 409);
     assert.equal((await oneUser(app.strapi, 'edit2.victim@example.test')).id, other.id);
@@ -211,22 +256,34 @@ describe('deliveries cannot be forged or edited (real Strapi, admin JWT over HTT
     assert.equal(again.json.data.answer.status, 200, JSON.stringify(again.json.data.answer));
   });
 
-  it('Content Manager grants left by an older version are removed when Strapi starts', { timeout: 180_000 }, async () => {
-    const editor = roles.editor.id;
-    const legacy = ['plugin::content-manager.explorer.read', 'plugin::content-manager.explorer.create', 'plugin::content-manager.explorer.update'];
-    for (const action of legacy) {
-      await app.strapi.db.query('admin::permission').create({
-        data: { action, subject: DELIVERY_UID, properties: {}, conditions: [], actionParameters: {}, role: editor },
+  it(
+    'Content Manager grants left by an older version are removed when Strapi starts',
+    { timeout: 180_000 },
+    async () => {
+      const editor = roles.editor.id;
+      const legacy = [
+        'plugin::content-manager.explorer.read',
+        'plugin::content-manager.explorer.create',
+        'plugin::content-manager.explorer.update',
+      ];
+      for (const action of legacy) {
+        await app.strapi.db.query('admin::permission').create({
+          data: { action, subject: DELIVERY_UID, properties: {}, conditions: [], actionParameters: {}, role: editor },
+        });
+      }
+      const count = () =>
+        app.strapi.db.query('admin::permission').count({ where: { subject: DELIVERY_UID, role: { id: editor } } });
+      assert.equal(await count(), legacy.length);
+      // A second process starts on this database: its bootstrap removes them.
+      const node = await spawnStrapi(app.db, {
+        webhookKey: app.webhookKey,
+        pluginConfig: { queue: { enabled: false } },
       });
+      try {
+        assert.equal(await count(), 0, 'the Editor role holds no permission on deliveries any more');
+      } finally {
+        await node.stop();
+      }
     }
-    const count = () => app.strapi.db.query('admin::permission').count({ where: { subject: DELIVERY_UID, role: { id: editor } } });
-    assert.equal(await count(), legacy.length);
-    // A second process starts on this database: its bootstrap removes them.
-    const node = await spawnStrapi(app.db, { webhookKey: app.webhookKey, pluginConfig: { queue: { enabled: false } } });
-    try {
-      assert.equal(await count(), 0, 'the Editor role holds no permission on deliveries any more');
-    } finally {
-      await node.stop();
-    }
-  });
+  );
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startFakeCustomerly, userWebhook, type FakeCustomerly } from '../fake-customerly';
-import { startStrapi, type TestStrapi } from '../helpers/strapi';
+import { startStrapi, type AnswerJson, type TestStrapi } from '../helpers/strapi';
 import { waitFor, pool } from '../helpers/processes';
 import { DELIVERY_UID, ensureRole, oneUser, setResetPasswordUrl, tagNames, usersByEmail } from '../helpers/fixtures';
 
@@ -32,10 +32,14 @@ describe('queued processing (real Strapi, fake Customerly)', () => {
 
   const delivery = (eventId: string) => app.strapi.db.query(DELIVERY_UID).findOne({ where: { eventId } });
   const finished = (eventId: string) =>
-    waitFor(async () => {
-      const d = await delivery(eventId);
-      return ['done', 'skipped', 'failed'].includes(d?.status) ? d : undefined;
-    }, 30_000, `delivery ${eventId}`);
+    waitFor(
+      async () => {
+        const d = await delivery(eventId);
+        return ['done', 'skipped', 'failed'].includes(d?.status) ? d : undefined;
+      },
+      30_000,
+      `delivery ${eventId}`
+    );
 
   it('answers 202 at once with the event id, and a worker processes it', async () => {
     const res = await app.webhook({ action: 'add' }, userWebhook({ email: 'q1@example.com', tags: ['queued'] }));
@@ -48,7 +52,10 @@ describe('queued processing (real Strapi, fake Customerly)', () => {
   });
 
   it('send_notification and role survive the queue', async () => {
-    const res = await app.webhook({ action: 'add', send_notification: 'true', role: 'customer' }, userWebhook({ email: 'q2@example.com', tags: [] }));
+    const res = await app.webhook(
+      { action: 'add', send_notification: 'true', role: 'customer' },
+      userWebhook({ email: 'q2@example.com', tags: [] })
+    );
     assert.equal(res.status, 202);
     const d = await finished(res.json.eventId);
     assert.equal(d.status, 'done');
@@ -60,7 +67,10 @@ describe('queued processing (real Strapi, fake Customerly)', () => {
 
   it('a password given by the contact survives the queue sealed, never in plain text', async () => {
     // No mapping of user_pass here: the password in the payload is a secret key and is redacted.
-    const res = await app.webhook({ action: 'add' }, userWebhook({ email: 'q3@example.com', tags: [], attributes: { password: 'Plain-Text-Pw-999' } }));
+    const res = await app.webhook(
+      { action: 'add' },
+      userWebhook({ email: 'q3@example.com', tags: [], attributes: { password: 'Plain-Text-Pw-999' } })
+    );
     await finished(res.json.eventId);
     const stored = await delivery(res.json.eventId);
     assert.ok(!JSON.stringify(stored).includes('Plain-Text-Pw-999'));
@@ -73,7 +83,10 @@ describe('queued processing (real Strapi, fake Customerly)', () => {
     try {
       const sync = await app.webhook({ action: 'add' }, userWebhook({ email: 'q4@example.com', tags: [] }));
       assert.equal(sync.status, 200, 'sync mode answers with the result');
-      const res = await app.webhook({ action: 'update_tags', async: 'true' }, userWebhook({ email: 'q4@example.com', tags: ['later'] }));
+      const res = await app.webhook(
+        { action: 'update_tags', async: 'true' },
+        userWebhook({ email: 'q4@example.com', tags: ['later'] })
+      );
       assert.equal(res.status, 202);
       await finished(res.json.eventId);
       assert.deepEqual(tagNames(await oneUser(app.strapi, 'q4@example.com')), ['later']);
@@ -90,20 +103,37 @@ describe('queued processing (real Strapi, fake Customerly)', () => {
     // The payload has no tags: each delivery must ask Customerly.
     fake.fault({ kind: 'status', status: 500, times: 40, path: '/users', method: 'GET' });
     fake.fault({ kind: 'rateLimit', retryAfter: 1, times: 20, path: '/users', method: 'GET' });
-    const answers = await pool(emails.map((email) => () => app.webhook({ action: 'add' }, userWebhook({ email }))), 10);
+    const answers = await pool(
+      emails.map((email) => () => app.webhook({ action: 'add' }, userWebhook({ email }))),
+      10
+    );
     assert.ok(answers.every((a) => a.status === 202));
     const rows = await Promise.all(answers.map((a) => finished(a.json.eventId)));
-    assert.deepEqual(rows.map((r) => r.status), Array(30).fill('done'));
-    assert.ok(rows.every((r) => r.attempts <= 10), 'within the attempt budget');
-    assert.ok(rows.some((r) => r.attempts > 1), 'some needed a retry from the queue');
+    assert.deepEqual(
+      rows.map((r) => r.status),
+      Array(30).fill('done')
+    );
+    assert.ok(
+      rows.every((r) => r.attempts <= 10),
+      'within the attempt budget'
+    );
+    assert.ok(
+      rows.some((r) => r.attempts > 1),
+      'some needed a retry from the queue'
+    );
     for (const email of emails) assert.equal((await usersByEmail(app.strapi, email)).length, 1);
     assert.equal(fake.listFaults().length, 0, 'every fault was served');
   });
 
   it('replay runs a delivery again and records a new attempt', async () => {
-    const res = await app.webhook({ action: 'update_tags' }, userWebhook({ email: 'q1@example.com', tags: ['replayed'] }));
+    const res = await app.webhook(
+      { action: 'update_tags' },
+      userWebhook({ email: 'q1@example.com', tags: ['replayed'] })
+    );
     const first = await finished(res.json.eventId);
-    await app.strapi.db.query('plugin::users-permissions.user').update({ where: { email: 'q1@example.com' }, data: { tags: [] } });
+    await app.strapi.db
+      .query('plugin::users-permissions.user')
+      .update({ where: { email: 'q1@example.com' }, data: { tags: [] } });
     const answer = await app.strapi.plugin('customerly').service('webhook').replay(first.documentId);
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     const again = await delivery(res.json.eventId);
@@ -122,27 +152,37 @@ describe('per-IP rate limit (real Strapi)', () => {
 
   it('answers 429 JSON with Retry-After once the burst is spent', async () => {
     const statuses = [];
-    let limited: any;
+    let limited: { json: AnswerJson; headers: Headers } | undefined;
     for (let i = 0; i < 5; i++) {
       const res = await app.webhook({ action: 'test' });
       statuses.push(res.status);
       if (res.status === 429) limited = res;
     }
     assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
-    assert.equal(limited.json.error.code, 'rate_limited');
-    assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+    assert.equal(limited!.json.error.code, 'rate_limited');
+    assert.ok(Number(limited!.headers.get('retry-after')) >= 1);
   });
 });
 
 describe('shutdown (real Strapi)', () => {
   it('stops the worker after the delivery in hand, leaving nothing claimed', async () => {
     const fake = await startFakeCustomerly();
-    const app = await startStrapi({ apiUrl: fake.url, apiToken: fake.token, pluginConfig: { processing: 'queued', queue: { pollMs: 50 } } });
+    const app = await startStrapi({
+      apiUrl: fake.url,
+      apiToken: fake.token,
+      pluginConfig: { processing: 'queued', queue: { pollMs: 50 } },
+    });
     try {
       fake.addUser({ email: 'slow@example.com' });
       fake.fault({ kind: 'latency', ms: 800, path: '/users', method: 'GET' });
       const res = await app.webhook({ action: 'add' }, userWebhook({ email: 'slow@example.com' }));
-      await waitFor(async () => (await app.strapi.db.query(DELIVERY_UID).findOne({ where: { eventId: res.json.eventId } }))?.status === 'processing', 10_000, 'the claim');
+      await waitFor(
+        async () =>
+          (await app.strapi.db.query(DELIVERY_UID).findOne({ where: { eventId: res.json.eventId } }))?.status ===
+          'processing',
+        10_000,
+        'the claim'
+      );
       const strapi = app.strapi;
       const stopping = strapi.plugin('customerly').service('worker').stop();
       await stopping;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startFakeCustomerly, userWebhook, type FakeCustomerly } from '../fake-customerly';
 import { startStrapi, type TestStrapi } from '../helpers/strapi';
-import { DELIVERY_UID } from '../helpers/fixtures';
+import { DELIVERY_UID, type ContactWrite } from '../helpers/fixtures';
 
 /**
  * No secret (access key, API token, a given or generated password) may appear in Strapi's log (at its default
@@ -27,12 +27,23 @@ describe('secrets stay secret (real Strapi at log level http)', () => {
         customerly: { maxRetries: 1, maxBackoffMs: 10 },
       },
     });
-    const send = async (...args: Parameters<TestStrapi['webhook']>) => answers.push(JSON.stringify((await app.webhook(...args)).json));
+    const send = async (...args: Parameters<TestStrapi['webhook']>) =>
+      answers.push(JSON.stringify((await app.webhook(...args)).json));
     await send({ action: 'add', send_notification: 'true' }, userWebhook({ email: 'gen@example.com', tags: ['a'] }));
-    await send({ action: 'add' }, userWebhook({ email: 'given@example.com', tags: [], attributes: { secret_pass: givenPassword } }));
+    await send(
+      { action: 'add' },
+      userWebhook({ email: 'given@example.com', tags: [], attributes: { secret_pass: givenPassword } })
+    );
     await send({ action: 'test' }, undefined, { noKey: true, headers: { 'x-customerly-access-key': app.webhookKey } });
     await send({ action: 'add', access_key: `${app.webhookKey}x` }, userWebhook({ email: 'bad@example.com' }));
-    await send({ action: 'update' }, { data: { user: { data: { email: 'gen@example.com', password: 'payload-pw-123', attributes: { api_token: 'x' } } } } });
+    await send(
+      { action: 'update' },
+      {
+        data: {
+          user: { data: { email: 'gen@example.com', password: 'payload-pw-123', attributes: { api_token: 'x' } } },
+        },
+      }
+    );
     // A Customerly failure while writing the password back: its error text must not leak the password either.
     fake.fault({ kind: 'status', status: 500, path: '/users', method: 'POST' });
     await send({ action: 'add' }, userWebhook({ email: 'fail@example.com', tags: [] }));
@@ -46,10 +57,17 @@ describe('secrets stay secret (real Strapi at log level http)', () => {
   function secrets(): string[] {
     const generated = fake
       .requestsTo('POST', '/users')
-      .map((r) => (r.body as any)?.users?.[0]?.attributes?.wp_password)
-      .filter(Boolean);
+      .map((r) => (r.body as { users?: ContactWrite[] } | undefined)?.users?.[0]?.attributes?.wp_password)
+      .filter((password): password is string => Boolean(password));
     assert.ok(generated.length >= 2, 'generated passwords were returned to Customerly (and so are known to the test)');
-    return [app.webhookKey, encodeURIComponent(app.webhookKey), fake.token, givenPassword, 'payload-pw-123', ...generated];
+    return [
+      app.webhookKey,
+      encodeURIComponent(app.webhookKey),
+      fake.token,
+      givenPassword,
+      'payload-pw-123',
+      ...generated,
+    ];
   }
 
   it('the request log was captured (so the grep below means something)', () => {
@@ -70,7 +88,8 @@ describe('secrets stay secret (real Strapi at log level http)', () => {
     const rows = await app.strapi.db.query(DELIVERY_UID).findMany({});
     assert.ok(rows.length >= 4);
     const stored = JSON.stringify(rows);
-    for (const s of secrets()) assert.ok(!stored.includes(s), `a stored delivery contains a secret (${s.slice(0, 4)}…)`);
+    for (const s of secrets())
+      assert.ok(!stored.includes(s), `a stored delivery contains a secret (${s.slice(0, 4)}…)`);
     assert.match(stored, /\[redacted\]/, 'secret payload keys are replaced, not dropped');
   });
 

@@ -2,12 +2,24 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startFakeCustomerly, userWebhook, leadWebhook, type FakeCustomerly } from '../fake-customerly';
 import { startStrapi, type TestStrapi } from '../helpers/strapi';
-import { DELIVERY_UID, ensureRole, login, oneUser, recordEvents, setResetPasswordUrl, tagNames, usersByEmail, USER_UID } from '../helpers/fixtures';
+import {
+  DELIVERY_UID,
+  ensureRole,
+  login,
+  oneUser,
+  recordEvents,
+  setResetPasswordUrl,
+  tagNames,
+  usersByEmail,
+  USER_UID,
+  type ContactWrite,
+  type RecordedEvent,
+} from '../helpers/fixtures';
 
 describe('action=add (real Strapi, fake Customerly)', () => {
   let app: TestStrapi;
   let fake: FakeCustomerly;
-  let events: Array<{ name: string; payload: any }>;
+  let events: RecordedEvent[];
 
   before(async () => {
     fake = await startFakeCustomerly();
@@ -29,7 +41,11 @@ describe('action=add (real Strapi, fake Customerly)', () => {
     await ensureRole(app.strapi, 'Customer', 'customer');
     await ensureRole(app.strapi, 'Editor', 'editor');
     await setResetPasswordUrl(app.strapi, 'http://front.test/reset-password');
-    events = recordEvents(app.strapi, ['customerly.user.created', 'customerly.user.updated', 'customerly.tags.changed']);
+    events = recordEvents(app.strapi, [
+      'customerly.user.created',
+      'customerly.user.updated',
+      'customerly.tags.changed',
+    ]);
   });
   after(async () => {
     await app?.stop();
@@ -37,7 +53,16 @@ describe('action=add (real Strapi, fake Customerly)', () => {
   });
 
   it('creates a new contact with the default role, its tags and Customerly id, and returns the generated password', async () => {
-    const res = await app.webhook({ action: 'add' }, userWebhook({ email: 'New.Person@Example.com', crmhero_user_id: 101, user_id: 'ext-101', tags: ['VIP', 'beta'], attributes: { plan: 'pro' } }));
+    const res = await app.webhook(
+      { action: 'add' },
+      userWebhook({
+        email: 'New.Person@Example.com',
+        crmhero_user_id: 101,
+        user_id: 'ext-101',
+        tags: ['VIP', 'beta'],
+        attributes: { plan: 'pro' },
+      })
+    );
     assert.equal(res.status, 200, JSON.stringify(res.json));
     assert.equal(res.json.ok, true);
     assert.equal(res.json.action, 'add');
@@ -62,7 +87,7 @@ describe('action=add (real Strapi, fake Customerly)', () => {
     // The generated password went back to Customerly, and it is the user's real password.
     const writes = fake.requestsTo('POST', '/users');
     assert.equal(writes.length, 1);
-    const sent = (writes[0]!.body as any).users[0];
+    const sent = (writes[0]!.body as { users: ContactWrite[] }).users[0];
     assert.equal(sent.email, 'new.person@example.com');
     const returned = sent.attributes.wp_password as string;
     assert.ok(returned.length >= 20, 'at least 20 characters');
@@ -77,7 +102,9 @@ describe('action=add (real Strapi, fake Customerly)', () => {
 
   it('the delivery is stored with the action, params, email, status and linked user', async () => {
     const res = await app.webhook({ action: 'add' }, userWebhook({ email: 'stored@example.com', tags: [] }));
-    const delivery = await app.strapi.db.query(DELIVERY_UID).findOne({ where: { eventId: res.json.eventId }, populate: ['user'] });
+    const delivery = await app.strapi.db
+      .query(DELIVERY_UID)
+      .findOne({ where: { eventId: res.json.eventId }, populate: ['user'] });
     assert.equal(delivery.action, 'add');
     assert.equal(delivery.status, 'done');
     assert.equal(delivery.email, 'stored@example.com');
@@ -90,10 +117,16 @@ describe('action=add (real Strapi, fake Customerly)', () => {
   });
 
   it('role=NAME sets the role, matched by type or name ignoring case', async () => {
-    const a = await app.webhook({ action: 'add', role: 'customer' }, userWebhook({ email: 'cust1@example.com', tags: [] }));
+    const a = await app.webhook(
+      { action: 'add', role: 'customer' },
+      userWebhook({ email: 'cust1@example.com', tags: [] })
+    );
     assert.equal(a.status, 200, JSON.stringify(a.json));
     assert.equal((await oneUser(app.strapi, 'cust1@example.com')).role.type, 'customer');
-    const b = await app.webhook({ action: 'add', role: 'CUSTOMER' }, userWebhook({ email: 'cust2@example.com', tags: [] }));
+    const b = await app.webhook(
+      { action: 'add', role: 'CUSTOMER' },
+      userWebhook({ email: 'cust2@example.com', tags: [] })
+    );
     assert.equal(b.status, 200);
     assert.equal((await oneUser(app.strapi, 'cust2@example.com')).role.type, 'customer');
   });
@@ -110,7 +143,14 @@ describe('action=add (real Strapi, fake Customerly)', () => {
 
   it('user_login and user_pass from the contact (through the mapping) become the username and password', async () => {
     const before = fake.requestsTo('POST', '/users').length;
-    const res = await app.webhook({ action: 'add' }, userWebhook({ email: 'own@example.com', tags: [], attributes: { login: 'owner_login', pass: 'Own-Secret-Pass-123' } }));
+    const res = await app.webhook(
+      { action: 'add' },
+      userWebhook({
+        email: 'own@example.com',
+        tags: [],
+        attributes: { login: 'owner_login', pass: 'Own-Secret-Pass-123' },
+      })
+    );
     assert.equal(res.status, 200, JSON.stringify(res.json));
     assert.equal(res.json.user.username, 'owner_login');
     assert.equal(res.json.passwordReturn, 'not-generated');
@@ -121,14 +161,23 @@ describe('action=add (real Strapi, fake Customerly)', () => {
   });
 
   it('a username that is taken gets a numeric suffix', async () => {
-    await app.webhook({ action: 'add' }, userWebhook({ email: 'first@example.com', tags: [], attributes: { login: 'samename' } }));
-    const res = await app.webhook({ action: 'add' }, userWebhook({ email: 'second@example.com', tags: [], attributes: { login: 'SameName' } }));
+    await app.webhook(
+      { action: 'add' },
+      userWebhook({ email: 'first@example.com', tags: [], attributes: { login: 'samename' } })
+    );
+    const res = await app.webhook(
+      { action: 'add' },
+      userWebhook({ email: 'second@example.com', tags: [], attributes: { login: 'SameName' } })
+    );
     assert.equal(res.status, 200);
     assert.equal(res.json.user.username, 'SameName-2');
   });
 
   it('send_notification=true sends a welcome email whose link sets the password through users-permissions', async () => {
-    const res = await app.webhook({ action: 'add', send_notification: 'true' }, userWebhook({ email: 'welcome@example.com', tags: [] }));
+    const res = await app.webhook(
+      { action: 'add', send_notification: 'true' },
+      userWebhook({ email: 'welcome@example.com', tags: [] })
+    );
     assert.equal(res.status, 200);
     assert.equal(res.json.welcomeEmail, 'sent');
     const mail = app.emails.find((m) => m.to === 'welcome@example.com');
@@ -137,7 +186,8 @@ describe('action=add (real Strapi, fake Customerly)', () => {
     const link = /http:\/\/front\.test\/reset-password\?code=([0-9a-f]+)/.exec(String(mail!.text));
     assert.ok(link, `the text has the set-password link: ${mail!.text}`);
     assert.ok(String(mail!.html).includes(link![1]!), 'the html has it too');
-    const returned = (fake.requestsTo('POST', '/users').at(-1)!.body as any).users[0].attributes.wp_password;
+    const returned = (fake.requestsTo('POST', '/users').at(-1)!.body as { users: ContactWrite[] }).users[0].attributes
+      .wp_password as string;
     assert.ok(!JSON.stringify(mail).includes(returned), 'the email never carries the password');
 
     const reset = await fetch(`${app.baseUrl}/api/auth/reset-password`, {
@@ -151,17 +201,29 @@ describe('action=add (real Strapi, fake Customerly)', () => {
 
   it('no email is sent without send_notification, and a bad send_notification is 400', async () => {
     const count = app.emails.length;
-    const res = await app.webhook({ action: 'add', send_notification: 'false' }, userWebhook({ email: 'quiet@example.com', tags: [] }));
+    const res = await app.webhook(
+      { action: 'add', send_notification: 'false' },
+      userWebhook({ email: 'quiet@example.com', tags: [] })
+    );
     assert.equal(res.json.welcomeEmail, 'not-requested');
     assert.equal(app.emails.length, count);
-    const bad = await app.webhook({ action: 'add', send_notification: 'maybe' }, userWebhook({ email: 'quiet2@example.com', tags: [] }));
+    const bad = await app.webhook(
+      { action: 'add', send_notification: 'maybe' },
+      userWebhook({ email: 'quiet2@example.com', tags: [] })
+    );
     assert.equal(bad.status, 400);
     assert.equal((await usersByEmail(app.strapi, 'quiet2@example.com')).length, 0);
   });
 
   it('an existing user is updated, never duplicated', async () => {
-    await app.webhook({ action: 'add' }, userWebhook({ email: 'twice@example.com', tags: ['one'], attributes: { plan: 'free' } }));
-    const res = await app.webhook({ action: 'add' }, userWebhook({ email: 'TWICE@example.com', tags: ['two'], attributes: { plan: 'team' } }));
+    await app.webhook(
+      { action: 'add' },
+      userWebhook({ email: 'twice@example.com', tags: ['one'], attributes: { plan: 'free' } })
+    );
+    const res = await app.webhook(
+      { action: 'add' },
+      userWebhook({ email: 'TWICE@example.com', tags: ['two'], attributes: { plan: 'team' } })
+    );
     assert.equal(res.status, 200);
     assert.equal(res.json.user.created, false);
     const user = await oneUser(app.strapi, 'twice@example.com');
@@ -172,9 +234,14 @@ describe('action=add (real Strapi, fake Customerly)', () => {
 
   it('20 concurrent add deliveries for one new email give exactly one user', async () => {
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => app.webhook({ action: 'add' }, userWebhook({ email: 'race@example.com', tags: [`t${i % 3}`, 'shared'] })))
+      Array.from({ length: 20 }, (_, i) =>
+        app.webhook({ action: 'add' }, userWebhook({ email: 'race@example.com', tags: [`t${i % 3}`, 'shared'] }))
+      )
     );
-    assert.deepEqual(answers.map((a) => a.status), Array(20).fill(200));
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      Array(20).fill(200)
+    );
     assert.equal(answers.filter((a) => a.json.user.created).length, 1);
     assert.equal((await usersByEmail(app.strapi, 'race@example.com')).length, 1);
     const shared = await app.strapi.db.query('plugin::customerly.tag').findMany({ where: { nameKey: 'shared' } });
@@ -187,7 +254,10 @@ describe('action=add (real Strapi, fake Customerly)', () => {
     const user = await oneUser(app.strapi, 'boss@example.com');
     await app.strapi.db.query(USER_UID).update({ where: { id: user.id }, data: { role: editor.id } });
 
-    const res = await app.webhook({ action: 'add', role: 'customer' }, userWebhook({ email: 'boss@example.com', tags: ['x'] }));
+    const res = await app.webhook(
+      { action: 'add', role: 'customer' },
+      userWebhook({ email: 'boss@example.com', tags: ['x'] })
+    );
     assert.equal(res.status, 200);
     assert.equal(res.json.role.changed, false);
     const after = await oneUser(app.strapi, 'boss@example.com');
@@ -201,7 +271,7 @@ describe('action=add (real Strapi, fake Customerly)', () => {
     assert.equal(res.json.user.created, true);
     assert.equal(res.json.passwordReturn, 'written');
     const write = fake.requestsTo('POST', '/leads').at(-1);
-    assert.equal((write!.body as any).leads[0].email, 'lead@example.com');
+    assert.equal((write!.body as { leads: ContactWrite[] }).leads[0].email, 'lead@example.com');
     assert.deepEqual(tagNames(await oneUser(app.strapi, 'lead@example.com')), ['from-chat']);
   });
 });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startStrapi, type TestStrapi } from '../helpers/strapi';
+import { startStrapi, type AnswerJson, type TestStrapi } from '../helpers/strapi';
 
 /** Every error answer is JSON with a status, a code and a one-sentence reason. */
-function assertErrorAnswer(res: { status: number; json: any }, status: number, code: string) {
+function assertErrorAnswer(res: { status: number; json: AnswerJson }, status: number, code: string) {
   assert.equal(res.status, status, JSON.stringify(res.json));
   assert.equal(res.json.ok, false);
   assert.equal(res.json.error.status, status);
@@ -31,7 +31,10 @@ describe('webhook route: key, action and body checks (real Strapi)', () => {
   });
 
   it('the key may come in the x-customerly-access-key header', async () => {
-    const res = await app.webhook({ action: 'test' }, undefined, { noKey: true, headers: { 'x-customerly-access-key': app.webhookKey } });
+    const res = await app.webhook({ action: 'test' }, undefined, {
+      noKey: true,
+      headers: { 'x-customerly-access-key': app.webhookKey },
+    });
     assert.equal(res.status, 200);
   });
 
@@ -47,7 +50,11 @@ describe('webhook route: key, action and body checks (real Strapi)', () => {
   });
 
   it('a wrong key is refused before anything else is looked at', async () => {
-    assertErrorAnswer(await app.webhook({ action: 'nope', access_key: 'wrong' }, '{not json', { raw: true }), 401, 'invalid_access_key');
+    assertErrorAnswer(
+      await app.webhook({ action: 'nope', access_key: 'wrong' }, '{not json', { raw: true }),
+      401,
+      'invalid_access_key'
+    );
   });
 
   it('an unknown or missing action gets 400', async () => {
@@ -57,7 +64,11 @@ describe('webhook route: key, action and body checks (real Strapi)', () => {
 
   it('a non-JSON body gets 400', async () => {
     assertErrorAnswer(await app.webhook({ action: 'test' }, '{"data": ', { raw: true }), 400, 'invalid_json');
-    assertErrorAnswer(await app.webhook({ action: 'test' }, 'hello', { raw: true, headers: { 'content-type': 'text/plain' } }), 400, 'invalid_json');
+    assertErrorAnswer(
+      await app.webhook({ action: 'test' }, 'hello', { raw: true, headers: { 'content-type': 'text/plain' } }),
+      400,
+      'invalid_json'
+    );
   });
 
   it('JSON that is not an object gets 400', async () => {
@@ -72,7 +83,11 @@ describe('webhook route: key, action and body checks (real Strapi)', () => {
 
   it('unknown and repeated parameters get 400', async () => {
     assertErrorAnswer(await app.webhook({ action: 'test', foo: 'bar' }), 400, 'unknown_parameter');
-    assertErrorAnswer(await app.webhook(`action=test&action=add&access_key=${encodeURIComponent(app.webhookKey)}`), 400, 'bad_parameter');
+    assertErrorAnswer(
+      await app.webhook(`action=test&action=add&access_key=${encodeURIComponent(app.webhookKey)}`),
+      400,
+      'bad_parameter'
+    );
   });
 
   it("the access key never reaches Strapi's request log", async () => {

@@ -105,7 +105,10 @@ describe('Customerly outages, rate limits and a bad token (real Strapi, fake Cus
       return row.status === 'failed' ? row : undefined;
     });
     assert.equal(failed.attempts, 3);
-    assert.deepEqual(failed.history.map((h: any) => h.status), ['queued', 'queued', 'failed']);
+    assert.deepEqual(
+      failed.history.map((h: { status: string }) => h.status),
+      ['queued', 'queued', 'failed']
+    );
   });
 
   it('a Customerly that hangs times out and is retried, then the delivery waits in the queue', async () => {
@@ -157,37 +160,47 @@ describe('a Retry-After longer than a request may wait (real Strapi, fake Custom
 
   const delivery = (eventId: string) => app.strapi.db.query(DELIVERY_UID).findOne({ where: { eventId } });
 
-  it('429 with Retry-After: 3600 answers 202 within syncWaitMs, and the delivery is retried only after the hour', { timeout: 60_000 }, async () => {
-    await app.webhook({ action: 'add' }, userWebhook({ email: 'hour@example.com', tags: ['kept'] }));
-    fake.fault({ kind: 'rateLimit', retryAfter: 3600, path: '/users', method: 'GET' });
-    const lookups = () => fake.requestsTo('GET', '/users').filter((r) => r.query.email === 'hour@example.com').length;
+  it(
+    '429 with Retry-After: 3600 answers 202 within syncWaitMs, and the delivery is retried only after the hour',
+    { timeout: 60_000 },
+    async () => {
+      await app.webhook({ action: 'add' }, userWebhook({ email: 'hour@example.com', tags: ['kept'] }));
+      fake.fault({ kind: 'rateLimit', retryAfter: 3600, path: '/users', method: 'GET' });
+      const lookups = () => fake.requestsTo('GET', '/users').filter((r) => r.query.email === 'hour@example.com').length;
 
-    const t0 = Date.now();
-    const res = await app.webhook({ action: 'update_tags' }, userWebhook({ email: 'hour@example.com' }));
-    const elapsed = Date.now() - t0;
-    assert.equal(res.status, 202, JSON.stringify(res.json));
-    assert.ok(elapsed < syncWaitMs + 1500, `answered in ${elapsed} ms (syncWaitMs ${syncWaitMs})`);
-    assert.equal(res.json.queued, true);
-    assert.match(res.json.retry.reason, /429/);
-    assert.equal(lookups(), 1, 'no retry inside the request: the hour is not waited in part either');
+      const t0 = Date.now();
+      const res = await app.webhook({ action: 'update_tags' }, userWebhook({ email: 'hour@example.com' }));
+      const elapsed = Date.now() - t0;
+      assert.equal(res.status, 202, JSON.stringify(res.json));
+      assert.ok(elapsed < syncWaitMs + 1500, `answered in ${elapsed} ms (syncWaitMs ${syncWaitMs})`);
+      assert.equal(res.json.queued, true);
+      assert.match(res.json.retry.reason, /429/);
+      assert.equal(lookups(), 1, 'no retry inside the request: the hour is not waited in part either');
 
-    const hour = 3_600_000;
-    const slack = 5_000;
-    const at = Date.parse(res.json.retry.at);
-    assert.ok(at >= t0 + hour - slack && at <= Date.now() + hour + retryMaxMs + slack, `the answer says the retry is at ${res.json.retry.at}`);
-    const d = await delivery(res.json.eventId);
-    assert.equal(d.status, 'queued');
-    assert.match(d.error, /429/);
-    const next = Number(d.nextAttemptAt);
-    assert.ok(next >= t0 + hour - slack, `nextAttemptAt is ${Math.round((next - t0) / 1000)} s after the request, not the hour asked`);
-    assert.ok(next <= Date.now() + hour + retryMaxMs + slack, 'and not much later either');
+      const hour = 3_600_000;
+      const slack = 5_000;
+      const at = Date.parse(res.json.retry.at);
+      assert.ok(
+        at >= t0 + hour - slack && at <= Date.now() + hour + retryMaxMs + slack,
+        `the answer says the retry is at ${res.json.retry.at}`
+      );
+      const d = await delivery(res.json.eventId);
+      assert.equal(d.status, 'queued');
+      assert.match(d.error, /429/);
+      const next = Number(d.nextAttemptAt);
+      assert.ok(
+        next >= t0 + hour - slack,
+        `nextAttemptAt is ${Math.round((next - t0) / 1000)} s after the request, not the hour asked`
+      );
+      assert.ok(next <= Date.now() + hour + retryMaxMs + slack, 'and not much later either');
 
-    // The worker polls every 100 ms: it leaves the delivery alone meanwhile.
-    await new Promise((r) => setTimeout(r, 1500));
-    assert.equal(lookups(), 1, 'the worker did not retry before the hour');
-    assert.equal((await delivery(res.json.eventId)).status, 'queued');
-    assert.deepEqual(tagNames(await oneUser(app.strapi, 'hour@example.com')), ['kept'], 'nothing changed');
-  });
+      // The worker polls every 100 ms: it leaves the delivery alone meanwhile.
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(lookups(), 1, 'the worker did not retry before the hour');
+      assert.equal((await delivery(res.json.eventId)).status, 'queued');
+      assert.deepEqual(tagNames(await oneUser(app.strapi, 'hour@example.com')), ['kept'], 'nothing changed');
+    }
+  );
 
   it('a Retry-After within the budget is still waited in the request', async () => {
     await app.webhook({ action: 'add' }, userWebhook({ email: 'second@example.com', tags: [] }));
@@ -206,7 +219,11 @@ describe('a wrong Customerly API token (real Strapi, fake Customerly)', () => {
   let fake: FakeCustomerly;
   before(async () => {
     fake = await startFakeCustomerly();
-    app = await startStrapi({ apiUrl: fake.url, apiToken: 'not-the-token', pluginConfig: { customerly: { maxRetries: 3, maxBackoffMs: 50 } } });
+    app = await startStrapi({
+      apiUrl: fake.url,
+      apiToken: 'not-the-token',
+      pluginConfig: { customerly: { maxRetries: 3, maxBackoffMs: 50 } },
+    });
   });
   after(async () => {
     await app?.stop();

@@ -38,7 +38,9 @@ describe('no account takeover through the webhook (real Strapi)', () => {
   const deliveryOf = async (eventId: string) => app.strapi.db.query(DELIVERY_UID).findOne({ where: { eventId } });
   /** A user made outside the plugin (self-registration, the admin): the plugin did not create it. */
   const selfRegistered = async (email: string) => {
-    const role = await app.strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'authenticated' } });
+    const role = await app.strapi.db
+      .query('plugin::users-permissions.role')
+      .findOne({ where: { type: 'authenticated' } });
     return app.strapi.plugin('users-permissions').service('user').add({
       username: email,
       email,
@@ -52,8 +54,26 @@ describe('no account takeover through the webhook (real Strapi)', () => {
 
   describe('item 2: a password shared by other values never rewrites them', () => {
     it('two contacts whose user_id contains the same common password stay two users, each with its own id', async () => {
-      const a = await app.webhook({ action: 'add' }, userWebhook({ email: 'first.123456@example.com', user_id: 'acct-123456-a', crmhero_user_id: 7001, tags: ['123456-club'], attributes: { pass: '123456' } }));
-      const b = await app.webhook({ action: 'add' }, userWebhook({ email: 'second@example.com', user_id: 'acct-123456-b', crmhero_user_id: 7002, tags: ['Other'], attributes: { pass: '123456' } }));
+      const a = await app.webhook(
+        { action: 'add' },
+        userWebhook({
+          email: 'first.123456@example.com',
+          user_id: 'acct-123456-a',
+          crmhero_user_id: 7001,
+          tags: ['123456-club'],
+          attributes: { pass: '123456' },
+        })
+      );
+      const b = await app.webhook(
+        { action: 'add' },
+        userWebhook({
+          email: 'second@example.com',
+          user_id: 'acct-123456-b',
+          crmhero_user_id: 7002,
+          tags: ['Other'],
+          attributes: { pass: '123456' },
+        })
+      );
       assert.equal(a.status, 200, JSON.stringify(a.json));
       assert.equal(b.status, 200, JSON.stringify(b.json));
       assert.equal(a.json.user.created, true);
@@ -65,13 +85,25 @@ describe('no account takeover through the webhook (real Strapi)', () => {
       assert.equal(first.customerlyUserId, 'acct-123456-a', 'the id is stored as sent, not as a placeholder');
       assert.equal(second.customerlyUserId, 'acct-123456-b');
       assert.deepEqual(tagNames(first), ['123456-club'], 'a tag containing the password keeps its name');
-      assert.equal(await app.strapi.db.query(TAG_UID).count({ where: { name: '[redacted]' } }), 0, 'no tag is named [redacted]');
+      assert.equal(
+        await app.strapi.db.query(TAG_UID).count({ where: { name: '[redacted]' } }),
+        0,
+        'no tag is named [redacted]'
+      );
       assert.equal(await login(app.baseUrl, 'first.123456@example.com', '123456'), 200, 'the given password works');
       assert.equal(await login(app.baseUrl, 'second@example.com', '123456'), 200);
     });
 
     it('the stored payload has the password replaced in its own place only', async () => {
-      const res = await app.webhook({ action: 'add' }, userWebhook({ email: 'third.123456@example.com', user_id: 'u-123456', tags: ['x123456'], attributes: { pass: '123456', plan: 'p-123456' } }));
+      const res = await app.webhook(
+        { action: 'add' },
+        userWebhook({
+          email: 'third.123456@example.com',
+          user_id: 'u-123456',
+          tags: ['x123456'],
+          attributes: { pass: '123456', plan: 'p-123456' },
+        })
+      );
       assert.equal(res.status, 200, JSON.stringify(res.json));
       const stored = await deliveryOf(res.json.eventId);
       const c = stored.payload.data.user.data;
@@ -87,13 +119,19 @@ describe('no account takeover through the webhook (real Strapi)', () => {
   describe('item 3: the email follows only a crmhero_user_id match of a Customerly user', () => {
     let victimId: number;
     before(async () => {
-      const res = await app.webhook({ action: 'add' }, userWebhook({ email: 'victim@example.com', user_id: 'site-1', crmhero_user_id: 8001, tags: ['Paid'] }));
+      const res = await app.webhook(
+        { action: 'add' },
+        userWebhook({ email: 'victim@example.com', user_id: 'site-1', crmhero_user_id: 8001, tags: ['Paid'] })
+      );
       assert.equal(res.status, 200, JSON.stringify(res.json));
       victimId = res.json.user.id;
     });
 
     it('update with a claimed user_id and another email does not touch the linked user', async () => {
-      const res = await app.webhook({ action: 'update' }, userWebhook({ email: 'attacker@example.com', user_id: 'site-1', tags: ['Hijacked'] }));
+      const res = await app.webhook(
+        { action: 'update' },
+        userWebhook({ email: 'attacker@example.com', user_id: 'site-1', tags: ['Hijacked'] })
+      );
       assert.equal(res.status, 200);
       assert.equal(res.json.skipped, 'no-matching-user');
       const victim = await oneUser(app.strapi, 'victim@example.com');
@@ -103,14 +141,20 @@ describe('no account takeover through the webhook (real Strapi)', () => {
     });
 
     it('add with a claimed user_id creates the new contact its own user and leaves the linked one alone', async () => {
-      const res = await app.webhook({ action: 'add' }, userWebhook({ email: 'attacker2@example.com', user_id: 'site-1', tags: [] }));
+      const res = await app.webhook(
+        { action: 'add' },
+        userWebhook({ email: 'attacker2@example.com', user_id: 'site-1', tags: [] })
+      );
       assert.equal(res.status, 200);
       assert.notEqual(res.json.user.id, victimId);
       assert.equal((await oneUser(app.strapi, 'victim@example.com')).id, victimId);
     });
 
-    it('a lead payload carrying the user\'s crmhero_user_id never moves the email', async () => {
-      const res = await app.webhook({ action: 'update' }, leadWebhook({ email: 'attacker3@example.com', crmhero_user_id: 8001, tags: ['Paid'] }));
+    it("a lead payload carrying the user's crmhero_user_id never moves the email", async () => {
+      const res = await app.webhook(
+        { action: 'update' },
+        leadWebhook({ email: 'attacker3@example.com', crmhero_user_id: 8001, tags: ['Paid'] })
+      );
       assert.equal(res.status, 200, JSON.stringify(res.json));
       assert.equal((await oneUser(app.strapi, 'victim@example.com')).id, victimId, 'the email stayed');
       assert.equal((await usersByEmail(app.strapi, 'attacker3@example.com')).length, 0);
@@ -119,17 +163,27 @@ describe('no account takeover through the webhook (real Strapi)', () => {
     });
 
     it('a Customerly user matched by crmhero_user_id moves the email, and the result records it', async () => {
-      const res = await app.webhook({ action: 'update' }, userWebhook({ email: 'victim.new@example.com', crmhero_user_id: 8001, tags: ['Paid'] }));
+      const res = await app.webhook(
+        { action: 'update' },
+        userWebhook({ email: 'victim.new@example.com', crmhero_user_id: 8001, tags: ['Paid'] })
+      );
       assert.equal(res.status, 200);
       assert.deepEqual(res.json.email, { changed: true, from: 'victim@example.com', to: 'victim.new@example.com' });
       assert.equal((await oneUser(app.strapi, 'victim.new@example.com')).id, victimId);
       const stored = await deliveryOf(res.json.eventId);
-      assert.deepEqual(stored.result.email, { changed: true, from: 'victim@example.com', to: 'victim.new@example.com' });
+      assert.deepEqual(stored.result.email, {
+        changed: true,
+        from: 'victim@example.com',
+        to: 'victim.new@example.com',
+      });
     });
 
     it('an email another user has is never taken over', async () => {
       await selfRegistered('taken@example.com');
-      const res = await app.webhook({ action: 'update' }, userWebhook({ email: 'taken@example.com', crmhero_user_id: 8001, tags: ['Paid'] }));
+      const res = await app.webhook(
+        { action: 'update' },
+        userWebhook({ email: 'taken@example.com', crmhero_user_id: 8001, tags: ['Paid'] })
+      );
       assert.equal(res.status, 200);
       assert.equal(res.json.email.changed, false);
       assert.equal((await oneUser(app.strapi, 'victim.new@example.com')).id, victimId);
@@ -159,7 +213,16 @@ describe('no account takeover through the webhook (real Strapi)', () => {
     it('a lead with the email of a self-registered user changes nothing, and says why', async () => {
       const own = await selfRegistered('self.registered@example.com');
       for (const action of ['update_tags', 'update', 'add']) {
-        const res = await app.webhook({ action }, leadWebhook({ email: 'Self.Registered@example.com', crmhero_user_id: 9100, name: 'Hijacker', tags: ['Hijacked'], attributes: { plan: 'stolen' } }));
+        const res = await app.webhook(
+          { action },
+          leadWebhook({
+            email: 'Self.Registered@example.com',
+            crmhero_user_id: 9100,
+            name: 'Hijacker',
+            tags: ['Hijacked'],
+            attributes: { plan: 'stolen' },
+          })
+        );
         assert.equal(res.status, 200, JSON.stringify(res.json));
         assert.equal(res.json.skipped, 'lead-not-applied', action);
         assert.match(res.json.reason, /lead/);
@@ -173,16 +236,28 @@ describe('no account takeover through the webhook (real Strapi)', () => {
     });
 
     it('a lead never changes a user linked to another Customerly contact', async () => {
-      await app.webhook({ action: 'add' }, userWebhook({ email: 'linked.user@example.com', crmhero_user_id: 9200, tags: ['Pro'] }));
-      const res = await app.webhook({ action: 'update_tags' }, leadWebhook({ email: 'linked.user@example.com', crmhero_user_id: 9201, tags: [] }));
+      await app.webhook(
+        { action: 'add' },
+        userWebhook({ email: 'linked.user@example.com', crmhero_user_id: 9200, tags: ['Pro'] })
+      );
+      const res = await app.webhook(
+        { action: 'update_tags' },
+        leadWebhook({ email: 'linked.user@example.com', crmhero_user_id: 9201, tags: [] })
+      );
       assert.equal(res.json.skipped, 'lead-not-applied');
       assert.deepEqual(tagNames(await oneUser(app.strapi, 'linked.user@example.com')), ['Pro']);
     });
 
     it('a lead creates its user and then updates that same user', async () => {
-      const created = await app.webhook({ action: 'add' }, leadWebhook({ email: 'new.lead@example.com', crmhero_user_id: 9300, tags: ['chat'] }));
+      const created = await app.webhook(
+        { action: 'add' },
+        leadWebhook({ email: 'new.lead@example.com', crmhero_user_id: 9300, tags: ['chat'] })
+      );
       assert.equal(created.json.user.created, true);
-      const res = await app.webhook({ action: 'update_tags' }, leadWebhook({ email: 'new.lead@example.com', crmhero_user_id: 9300, tags: ['chat', 'qualified'] }));
+      const res = await app.webhook(
+        { action: 'update_tags' },
+        leadWebhook({ email: 'new.lead@example.com', crmhero_user_id: 9300, tags: ['chat', 'qualified'] })
+      );
       assert.equal(res.status, 200);
       assert.deepEqual(tagNames(await oneUser(app.strapi, 'new.lead@example.com')), ['chat', 'qualified']);
     });
@@ -194,7 +269,11 @@ describe('no account takeover through the webhook (real Strapi)', () => {
       ['1.5 for an integer', { attributes: { seats: 1.5 } }, 'attributes.seats → seats'],
       ['an integer overflow', { attributes: { seats: 3_000_000_000 } }, 'attributes.seats → seats'],
       ['a date out of range (unix seconds)', { attributes: { trial_end: 1e20 } }, 'attributes.trial_end → trialEndsAt'],
-      ['a date in the year 99999', { attributes: { trial_end: '+099999-01-01T00:00:00Z' } }, 'attributes.trial_end → trialEndsAt'],
+      [
+        'a date in the year 99999',
+        { attributes: { trial_end: '+099999-01-01T00:00:00Z' } },
+        'attributes.trial_end → trialEndsAt',
+      ],
       ['a username of 2 characters', { attributes: { login: 'ab' } }, 'attributes.login → user_login'],
       ['a username of 300 characters', { attributes: { login: 'u'.repeat(300) } }, 'attributes.login → user_login'],
       ['a password under 6 characters', { attributes: { pass: '12345' } }, 'attributes.pass → user_pass'],
@@ -203,16 +282,25 @@ describe('no account takeover through the webhook (real Strapi)', () => {
       it(name, async () => {
         const email = `bad.value.${cases.findIndex((c) => c[0] === name)}@example.com`;
         const attributes = { plan: 'ok-plan', ...((over.attributes as object) ?? {}) };
-        const res = await app.webhook({ action: 'add' }, userWebhook({ email, tags: [], ...over, attributes } as never));
+        const res = await app.webhook(
+          { action: 'add' },
+          userWebhook({ email, tags: [], ...over, attributes } as never)
+        );
         assert.equal(res.status, 200, JSON.stringify(res.json).slice(0, 500));
         assert.equal(res.json.user.created, true);
         assert.ok(res.json.fields.skipped.includes(row), `skipped: ${JSON.stringify(res.json.fields.skipped)}`);
-        assert.ok(res.json.warnings.some((w: string) => w.startsWith(`field ${row} skipped`)), JSON.stringify(res.json.warnings));
+        assert.ok(
+          res.json.warnings.some((w: string) => w.startsWith(`field ${row} skipped`)),
+          JSON.stringify(res.json.warnings)
+        );
         assert.ok(!/select|insert|update .* set/i.test(JSON.stringify(res.json)), 'no SQL in the answer');
         const user = await oneUser(app.strapi, email);
         assert.equal(user.plan, 'ok-plan', 'the other fields were written');
         // Update too: the same value on an existing user.
-        const upd = await app.webhook({ action: 'update' }, userWebhook({ email, tags: [], ...over, attributes } as never));
+        const upd = await app.webhook(
+          { action: 'update' },
+          userWebhook({ email, tags: [], ...over, attributes } as never)
+        );
         assert.equal(upd.status, 200, JSON.stringify(upd.json).slice(0, 500));
       });
     }
@@ -220,7 +308,14 @@ describe('no account takeover through the webhook (real Strapi)', () => {
 
   describe('item 9: NUL and lone surrogates typed into the chat widget are cleaned before storing', () => {
     it('a payload with them is stored and processed, on every database', async () => {
-      const body = JSON.stringify(userWebhook({ email: 'nul.person@example.com', name: 'Na\u0000me \ud800x', tags: ['T\u0000ag', 'Sur\udc00rogate'], attributes: { plan: 'p\u0000lan', 'k\u0000ey': 'v' } }));
+      const body = JSON.stringify(
+        userWebhook({
+          email: 'nul.person@example.com',
+          name: 'Na\u0000me \ud800x',
+          tags: ['T\u0000ag', 'Sur\udc00rogate'],
+          attributes: { plan: 'p\u0000lan', 'k\u0000ey': 'v' },
+        })
+      );
       const res = await app.webhook({ action: 'add' }, body, { raw: true });
       assert.equal(res.status, 200, JSON.stringify(res.json));
       const user = await oneUser(app.strapi, 'nul.person@example.com');

@@ -2,12 +2,21 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startFakeCustomerly, userWebhook, leadWebhook, type FakeCustomerly } from '../fake-customerly';
 import { startStrapi, type TestStrapi } from '../helpers/strapi';
-import { ensureRole, oneUser, recordEvents, tagNames, usersByEmail, TAG_UID, USER_UID } from '../helpers/fixtures';
+import {
+  ensureRole,
+  oneUser,
+  recordEvents,
+  tagNames,
+  usersByEmail,
+  TAG_UID,
+  USER_UID,
+  type RecordedEvent,
+} from '../helpers/fixtures';
 
 describe('actions update_tags and update (real Strapi, fake Customerly)', () => {
   let app: TestStrapi;
   let fake: FakeCustomerly;
-  let events: Array<{ name: string; payload: any }>;
+  let events: RecordedEvent[];
 
   before(async () => {
     fake = await startFakeCustomerly();
@@ -41,7 +50,10 @@ describe('actions update_tags and update (real Strapi, fake Customerly)', () => 
   it('update_tags sets exactly the contact tags: adds new ones, removes missing ones, emits the change', async () => {
     await add('tags@example.com', { tags: ['alpha', 'beta'] });
     events.length = 0;
-    const res = await app.webhook({ action: 'update_tags' }, userWebhook({ email: 'tags@example.com', tags: ['beta', 'gamma'] }));
+    const res = await app.webhook(
+      { action: 'update_tags' },
+      userWebhook({ email: 'tags@example.com', tags: ['beta', 'gamma'] })
+    );
     assert.equal(res.status, 200, JSON.stringify(res.json));
     assert.deepEqual(res.json.tags.added, ['gamma']);
     assert.deepEqual(res.json.tags.removed, ['alpha']);
@@ -63,7 +75,10 @@ describe('actions update_tags and update (real Strapi, fake Customerly)', () => 
   });
 
   it('tags as {name} objects work, and an empty list removes every tag', async () => {
-    await app.webhook({ action: 'update_tags' }, userWebhook({ email: 'tags@example.com', tags: [{ name: 'obj-tag' }] }));
+    await app.webhook(
+      { action: 'update_tags' },
+      userWebhook({ email: 'tags@example.com', tags: [{ name: 'obj-tag' }] })
+    );
     assert.deepEqual(tagNames(await oneUser(app.strapi, 'tags@example.com')), ['obj-tag']);
     await app.webhook({ action: 'update_tags' }, userWebhook({ email: 'tags@example.com', tags: [] }));
     assert.deepEqual(tagNames(await oneUser(app.strapi, 'tags@example.com')), []);
@@ -106,7 +121,10 @@ describe('actions update_tags and update (real Strapi, fake Customerly)', () => 
   it('a payload with tags and attributes makes no API call', async () => {
     await add('noapi@example.com');
     const before = fake.requests.length;
-    const res = await app.webhook({ action: 'update' }, userWebhook({ email: 'noapi@example.com', name: 'Nia', tags: ['a'], attributes: { plan: 'pro' } }));
+    const res = await app.webhook(
+      { action: 'update' },
+      userWebhook({ email: 'noapi@example.com', name: 'Nia', tags: ['a'], attributes: { plan: 'pro' } })
+    );
     assert.equal(res.status, 200);
     assert.equal(fake.requests.length, before);
     assert.equal(res.json.contact.apiCalls, 0);
@@ -120,7 +138,14 @@ describe('actions update_tags and update (real Strapi, fake Customerly)', () => 
         email: 'fields@example.com',
         name: 'Fiona',
         tags: ['t1'],
-        attributes: { plan: 'enterprise', seats: '12', is_vip: 1, trial_end: 1767225600, birthday: 631152000, prefs: { lang: 'it' } },
+        attributes: {
+          plan: 'enterprise',
+          seats: '12',
+          is_vip: 1,
+          trial_end: 1767225600,
+          birthday: 631152000,
+          prefs: { lang: 'it' },
+        },
       })
     );
     assert.equal(res.status, 200, JSON.stringify(res.json));
@@ -129,16 +154,32 @@ describe('actions update_tags and update (real Strapi, fake Customerly)', () => 
     assert.equal(user.plan, 'enterprise');
     assert.equal(user.seats, 12);
     assert.equal(user.vip, true);
-    assert.equal(new Date(user.trialEndsAt).toISOString(), '2026-01-01T00:00:00.000Z');
+    assert.equal(new Date(user.trialEndsAt as string | Date).toISOString(), '2026-01-01T00:00:00.000Z');
     assert.equal(String(user.birthday).slice(0, 10), '1990-01-01');
     assert.deepEqual(typeof user.profile === 'string' ? JSON.parse(user.profile) : user.profile, { lang: 'it' });
     assert.deepEqual(tagNames(user), ['t1']);
-    assert.deepEqual(res.json.fields.updated.sort(), ['birthday', 'firstName', 'plan', 'profile', 'seats', 'trialEndsAt', 'vip']);
+    assert.deepEqual(res.json.fields.updated.sort(), [
+      'birthday',
+      'firstName',
+      'plan',
+      'profile',
+      'seats',
+      'trialEndsAt',
+      'vip',
+    ]);
   });
 
   it('update skips empty values unless the mapping says otherwise, and reports values it cannot convert', async () => {
     await add('empty@example.com', { name: 'Emma', attributes: { plan: 'pro', prefs: { a: 1 } } });
-    const res = await app.webhook({ action: 'update' }, userWebhook({ email: 'empty@example.com', name: '', tags: [], attributes: { plan: '', prefs: null, seats: 'many' } }));
+    const res = await app.webhook(
+      { action: 'update' },
+      userWebhook({
+        email: 'empty@example.com',
+        name: '',
+        tags: [],
+        attributes: { plan: '', prefs: null, seats: 'many' },
+      })
+    );
     assert.equal(res.status, 200);
     const user = await oneUser(app.strapi, 'empty@example.com');
     assert.equal(user.firstName, 'Emma', 'an empty name is skipped');
@@ -155,8 +196,18 @@ describe('actions update_tags and update (real Strapi, fake Customerly)', () => 
       userWebhook({
         email: 'safe@example.com',
         tags: [],
-        attributes: { confirmed: false, blocked: true, role: 'admin', password: 'hacked-123456', provider: 'github', resetPasswordToken: 'x' },
-        ...({ role: 'admin', confirmed: false, blocked: true, password: 'hacked-123456', id: 999 } as any),
+        attributes: {
+          confirmed: false,
+          blocked: true,
+          role: 'admin',
+          password: 'hacked-123456',
+          provider: 'github',
+          resetPasswordToken: 'x',
+        },
+        ...({ role: 'admin', confirmed: false, blocked: true, password: 'hacked-123456', id: 999 } as Record<
+          string,
+          unknown
+        >),
       })
     );
     assert.equal(res.status, 200);
@@ -169,14 +220,20 @@ describe('actions update_tags and update (real Strapi, fake Customerly)', () => 
 
   it('update with role= changes the role within the allowlist', async () => {
     await add('promote@example.com');
-    const res = await app.webhook({ action: 'update', role: 'customer' }, userWebhook({ email: 'promote@example.com', tags: [] }));
+    const res = await app.webhook(
+      { action: 'update', role: 'customer' },
+      userWebhook({ email: 'promote@example.com', tags: [] })
+    );
     assert.equal(res.status, 200);
     assert.equal((await oneUser(app.strapi, 'promote@example.com')).role.type, 'customer');
   });
 
   it('an email changed in Customerly follows the same user through the Customerly id', async () => {
     const first = await add('old.address@example.com', { crmhero_user_id: 4242 });
-    const res = await app.webhook({ action: 'update' }, userWebhook({ email: 'new.address@example.com', crmhero_user_id: 4242, tags: ['moved'] }));
+    const res = await app.webhook(
+      { action: 'update' },
+      userWebhook({ email: 'new.address@example.com', crmhero_user_id: 4242, tags: ['moved'] })
+    );
     assert.equal(res.status, 200);
     assert.equal(res.json.user.id, first.json.user.id);
     assert.equal((await usersByEmail(app.strapi, 'old.address@example.com')).length, 0);
@@ -187,7 +244,10 @@ describe('actions update_tags and update (real Strapi, fake Customerly)', () => 
 
   it('the external user_id alone never finds a user (the website sets it, so a visitor can claim one)', async () => {
     const first = await add('ext.old@example.com', { user_id: 'u-77' });
-    const res = await app.webhook({ action: 'update_tags' }, userWebhook({ email: 'ext.new@example.com', user_id: 'u-77', tags: ['ext'] }));
+    const res = await app.webhook(
+      { action: 'update_tags' },
+      userWebhook({ email: 'ext.new@example.com', user_id: 'u-77', tags: ['ext'] })
+    );
     assert.equal(res.status, 200);
     assert.equal(res.json.skipped, 'no-matching-user');
     const user = await oneUser(app.strapi, 'ext.old@example.com');
@@ -196,22 +256,36 @@ describe('actions update_tags and update (real Strapi, fake Customerly)', () => 
   });
 
   it('a lead payload works for update_tags on the user that lead created', async () => {
-    await app.webhook({ action: 'add' }, leadWebhook({ email: 'lead2@example.com', crmhero_user_id: 5150, tags: ['chat'] }));
-    const res = await app.webhook({ action: 'update_tags' }, leadWebhook({ email: 'lead2@example.com', crmhero_user_id: 5150, tags: ['chat', 'qualified'] }));
+    await app.webhook(
+      { action: 'add' },
+      leadWebhook({ email: 'lead2@example.com', crmhero_user_id: 5150, tags: ['chat'] })
+    );
+    const res = await app.webhook(
+      { action: 'update_tags' },
+      leadWebhook({ email: 'lead2@example.com', crmhero_user_id: 5150, tags: ['chat', 'qualified'] })
+    );
     assert.equal(res.status, 200);
     assert.deepEqual(tagNames(await oneUser(app.strapi, 'lead2@example.com')), ['chat', 'qualified']);
   });
 
   it('the email query parameter wins over the payload', async () => {
     await add('param@example.com');
-    const res = await app.webhook({ action: 'update_tags', email: 'Param@Example.com' }, userWebhook({ email: 'someone.else@example.com', tags: ['by-param'] }));
+    const res = await app.webhook(
+      { action: 'update_tags', email: 'Param@Example.com' },
+      userWebhook({ email: 'someone.else@example.com', tags: ['by-param'] })
+    );
     assert.equal(res.status, 200);
     assert.deepEqual(tagNames(await oneUser(app.strapi, 'param@example.com')), ['by-param']);
   });
 
   it('the same delivery twice gives the same state (idempotent)', async () => {
     await add('idem@example.com');
-    const payload = userWebhook({ email: 'idem@example.com', name: 'Ida', tags: ['x', 'y'], attributes: { plan: 'a' } });
+    const payload = userWebhook({
+      email: 'idem@example.com',
+      name: 'Ida',
+      tags: ['x', 'y'],
+      attributes: { plan: 'a' },
+    });
     await app.webhook({ action: 'update' }, payload);
     const once = await oneUser(app.strapi, 'idem@example.com');
     const res = await app.webhook({ action: 'update' }, payload);
@@ -220,6 +294,6 @@ describe('actions update_tags and update (real Strapi, fake Customerly)', () => 
     assert.equal(twice.plan, once.plan);
     assert.deepEqual(res.json.tags.added, []);
     assert.deepEqual(res.json.tags.removed, []);
-    assert.equal((await app.strapi.db.query(USER_UID).count({ where: { email: 'idem@example.com' } })), 1);
+    assert.equal(await app.strapi.db.query(USER_UID).count({ where: { email: 'idem@example.com' } }), 1);
   });
 });

@@ -23,12 +23,19 @@ function rejection(cfg: unknown): string {
 describe('plugin config: defaults', () => {
   it('reads the environment, with the public API URL as fallback', () => {
     assert.deepEqual(defaults(), { webhookKey: '', apiToken: '', apiUrl: 'https://api.customerly.io/v1' });
-    assert.deepEqual(defaults({ CUSTOMERLY_WEBHOOK_KEY: 'k', CUSTOMERLY_API_TOKEN: 't', CUSTOMERLY_API_URL: 'http://127.0.0.1:9/v1' }), {
-      webhookKey: 'k',
-      apiToken: 't',
-      apiUrl: 'http://127.0.0.1:9/v1',
-    });
-    assert.equal(defaults({ CUSTOMERLY_API_URL: '' }).apiUrl, 'https://api.customerly.io/v1', 'an empty URL falls back');
+    assert.deepEqual(
+      defaults({ CUSTOMERLY_WEBHOOK_KEY: 'k', CUSTOMERLY_API_TOKEN: 't', CUSTOMERLY_API_URL: 'http://127.0.0.1:9/v1' }),
+      {
+        webhookKey: 'k',
+        apiToken: 't',
+        apiUrl: 'http://127.0.0.1:9/v1',
+      }
+    );
+    assert.equal(
+      defaults({ CUSTOMERLY_API_URL: '' }).apiUrl,
+      'https://api.customerly.io/v1',
+      'an empty URL falls back'
+    );
   });
 
   it('the validator accepts the defaults', () => {
@@ -87,15 +94,40 @@ describe('plugin config: each bad value stops startup with a message naming the 
     ['allowedRoles with an empty name', { allowedRoles: ['customer', ''] }, 'allowedRoles.1'],
     ['confirmed not a boolean', { confirmed: 'yes' }, 'confirmed'],
     ['usernameFormat unknown', { usernameFormat: 'nickname' }, 'usernameFormat'],
-    ['returnPassword enabled without an attribute', { returnPassword: { enabled: true, attribute: ' ' } }, 'returnPassword'],
-    ['returnPassword with an unknown key', { returnPassword: { enabled: false, attribute: '', attr: 'x' } }, 'returnPassword'],
+    [
+      'returnPassword enabled without an attribute',
+      { returnPassword: { enabled: true, attribute: ' ' } },
+      'returnPassword',
+    ],
+    [
+      'returnPassword with an unknown key',
+      { returnPassword: { enabled: false, attribute: '', attr: 'x' } },
+      'returnPassword',
+    ],
     ['welcomeEmail.always not a boolean', { welcomeEmail: { always: 'yes' } }, 'welcomeEmail.always'],
     ['welcomeEmail.subject not a string', { welcomeEmail: { subject: 1 } }, 'welcomeEmail.subject'],
     ['fieldMapping not a list', { fieldMapping: { from: 'name', to: 'x' } }, 'fieldMapping'],
     ['fieldMapping row with an empty from', { fieldMapping: [{ from: '', to: 'plan' }] }, 'fieldMapping.0.from'],
-    ['fieldMapping row with a bad target name', { fieldMapping: [{ from: 'name', to: 'full-name' }] }, 'fieldMapping.0.to'],
-    ['fieldMapping row with an unknown type', { fieldMapping: [{ from: 'a', to: 'b' }, { from: 'name', to: 'plan', type: 'money' }] }, 'fieldMapping.1.type'],
-    ['fieldMapping row with an unknown key', { fieldMapping: [{ from: 'name', to: 'plan', into: 'x' }] }, 'fieldMapping.0'],
+    [
+      'fieldMapping row with a bad target name',
+      { fieldMapping: [{ from: 'name', to: 'full-name' }] },
+      'fieldMapping.0.to',
+    ],
+    [
+      'fieldMapping row with an unknown type',
+      {
+        fieldMapping: [
+          { from: 'a', to: 'b' },
+          { from: 'name', to: 'plan', type: 'money' },
+        ],
+      },
+      'fieldMapping.1.type',
+    ],
+    [
+      'fieldMapping row with an unknown key',
+      { fieldMapping: [{ from: 'name', to: 'plan', into: 'x' }] },
+      'fieldMapping.0',
+    ],
     ['processing unknown', { processing: 'later' }, 'processing'],
     ['userTagsField not an attribute name', { userTagsField: '1tags' }, 'userTagsField'],
     ['userTagsField with a dash', { userTagsField: 'my-tags' }, 'userTagsField'],
@@ -120,7 +152,8 @@ describe('plugin config: each bad value stops startup with a message naming the 
 
   it('names every bad key at once', () => {
     const message = rejection({ ...defaults(), confirmed: 1, processing: 'x', maxBodyBytes: -1 });
-    for (const key of ['"confirmed"', '"processing"', '"maxBodyBytes"']) assert.ok(message.includes(key), `${key}: ${message}`);
+    for (const key of ['"confirmed"', '"processing"', '"maxBodyBytes"'])
+      assert.ok(message.includes(key), `${key}: ${message}`);
   });
 
   it('says what is expected for a bad URL', () => {
@@ -128,7 +161,10 @@ describe('plugin config: each bad value stops startup with a message naming the 
   });
 
   it('says what is expected when the password attribute is missing', () => {
-    assert.match(rejection({ ...defaults(), returnPassword: { enabled: true, attribute: '' } }), /returnPassword\.attribute must name a Customerly attribute/);
+    assert.match(
+      rejection({ ...defaults(), returnPassword: { enabled: true, attribute: '' } }),
+      /returnPassword\.attribute must name a Customerly attribute/
+    );
   });
 });
 
@@ -137,7 +173,8 @@ describe('extendUserSchema', () => {
   function fakeStrapi(userAttributes: Record<string, unknown>) {
     const user = { attributes: { ...userAttributes }, __schema__: { attributes: { ...userAttributes } } };
     const types: Record<string, unknown> = { 'plugin::users-permissions.user': user };
-    return { strapi: { contentType: (uid: string) => types[uid] } as any, user };
+    const strapi = { contentType: (uid: string) => types[uid] } as unknown as Parameters<typeof extendUserSchema>[0];
+    return { strapi, user };
   }
   const BASE = { username: { type: 'string' }, email: { type: 'email' } };
   const TAGS_RELATION = { type: 'relation', relation: 'manyToMany', target: 'plugin::customerly.tag' };

@@ -53,10 +53,13 @@ async function startProxy(): Promise<Proxy> {
       delete headers.authorization;
       delete headers.authentication;
     }
-    const upstream = request({ host: '127.0.0.1', port: fake.port, method: req.method, path: req.url, headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const upstream = request(
+      { host: '127.0.0.1', port: fake.port, method: req.method, path: req.url, headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      }
+    );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
@@ -155,7 +158,10 @@ describe('auth', () => {
   });
 
   it('an auth error on write is not retried either', async () => {
-    await assert.rejects(client({ token: 'nope' }).writeAttributes('user', 'ann@example.com', { pw: 'x' }), CustomerlyAuthError);
+    await assert.rejects(
+      client({ token: 'nope' }).writeAttributes('user', 'ann@example.com', { pw: 'x' }),
+      CustomerlyAuthError
+    );
     assert.equal(fake.requests.length, 1);
   });
 });
@@ -219,19 +225,25 @@ describe('retries', () => {
     const found = await client().findContact({ email: 'bob@example.com', kind: 'user' });
     assert.equal(found?.contact.name, 'Bob');
     assert.deepEqual(sleeps, [7000, 7000]);
-    assert.deepEqual(retries.map((r) => r.status), [429, 429]);
+    assert.deepEqual(
+      retries.map((r) => r.status),
+      [429, 429]
+    );
     assert.equal(fake.requests.length, 3);
   });
 
   it('a Retry-After longer than maxBackoffMs is not waited (nor cut short): unavailable at once, carrying it', async () => {
     fake.fault({ kind: 'rateLimit', retryAfter: 120, times: 1 });
-    await assert.rejects(client({ maxBackoffMs: 3000 }).findContact({ email: 'bob@example.com', kind: 'user' }), (e: Error) => {
-      assert.ok(e instanceof CustomerlyUnavailableError);
-      assert.equal(e.retryAfterMs, 120_000);
-      assert.match(e.message, /429/);
-      assert.match(e.message, /left to the queue/);
-      return true;
-    });
+    await assert.rejects(
+      client({ maxBackoffMs: 3000 }).findContact({ email: 'bob@example.com', kind: 'user' }),
+      (e: Error) => {
+        assert.ok(e instanceof CustomerlyUnavailableError);
+        assert.equal(e.retryAfterMs, 120_000);
+        assert.match(e.message, /429/);
+        assert.match(e.message, /left to the queue/);
+        return true;
+      }
+    );
     assert.deepEqual(sleeps, [], 'no wait of maxBackoffMs that would only earn another 429');
     assert.equal(fake.requests.length, 1);
   });
@@ -253,17 +265,23 @@ describe('retries', () => {
 
   it('429 forever: unavailable, carrying the Retry-After', async () => {
     fake.fault({ kind: 'rateLimit', retryAfter: 9 });
-    await assert.rejects(client({ maxRetries: 1 }).findContact({ email: 'ann@example.com', kind: 'user' }), (e: Error) => {
-      assert.ok(e instanceof CustomerlyUnavailableError);
-      assert.equal(e.retryAfterMs, 9000);
-      return true;
-    });
+    await assert.rejects(
+      client({ maxRetries: 1 }).findContact({ email: 'ann@example.com', kind: 'user' }),
+      (e: Error) => {
+        assert.ok(e instanceof CustomerlyUnavailableError);
+        assert.equal(e.retryAfterMs, 9000);
+        return true;
+      }
+    );
     assert.equal(fake.requests.length, 2);
   });
 
   it('maxRetries 0 sends exactly one request', async () => {
     fake.fault({ kind: 'status', status: 500 });
-    await assert.rejects(client({ maxRetries: 0 }).findContact({ email: 'ann@example.com', kind: 'user' }), CustomerlyUnavailableError);
+    await assert.rejects(
+      client({ maxRetries: 0 }).findContact({ email: 'ann@example.com', kind: 'user' }),
+      CustomerlyUnavailableError
+    );
     assert.equal(fake.requests.length, 1);
     assert.deepEqual(sleeps, []);
   });
@@ -280,16 +298,25 @@ describe('retries', () => {
 
   it('a hang every time ends as unavailable', async () => {
     fake.fault({ kind: 'hang' });
-    await assert.rejects(client({ timeoutMs: 100, maxRetries: 1 }).findContact({ email: 'ann@example.com', kind: 'user' }), (e: Error) => {
-      assert.ok(e instanceof CustomerlyUnavailableError);
-      assert.match(e.message, /timed out after 100 ms/);
-      return true;
-    });
+    await assert.rejects(
+      client({ timeoutMs: 100, maxRetries: 1 }).findContact({ email: 'ann@example.com', kind: 'user' }),
+      (e: Error) => {
+        assert.ok(e instanceof CustomerlyUnavailableError);
+        assert.match(e.message, /timed out after 100 ms/);
+        return true;
+      }
+    );
     assert.equal(fake.requests.length, 2);
   });
 
   it('a refused connection is retried, then unavailable', async () => {
-    await assert.rejects(client({ apiUrl: 'http://127.0.0.1:9/v1', maxRetries: 2 }).findContact({ email: 'ann@example.com', kind: 'user' }), CustomerlyUnavailableError);
+    await assert.rejects(
+      client({ apiUrl: 'http://127.0.0.1:9/v1', maxRetries: 2 }).findContact({
+        email: 'ann@example.com',
+        kind: 'user',
+      }),
+      CustomerlyUnavailableError
+    );
     assert.equal(sleeps.length, 2);
   });
 });
@@ -320,23 +347,32 @@ describe('wait budget (maxWaitMs)', () => {
 
   it('the budget is for all the retries of the client: the second 7 s wait would pass 10 s, so it is not taken', async () => {
     fake.fault({ kind: 'rateLimit', retryAfter: 7, times: 2 });
-    await assert.rejects(client({ maxWaitMs: 10_000 }).findContact({ email: 'bob@example.com', kind: 'user' }), (e: Error) => {
-      assert.ok(e instanceof CustomerlyUnavailableError);
-      assert.equal(e.retryAfterMs, 7000);
-      return true;
-    });
+    await assert.rejects(
+      client({ maxWaitMs: 10_000 }).findContact({ email: 'bob@example.com', kind: 'user' }),
+      (e: Error) => {
+        assert.ok(e instanceof CustomerlyUnavailableError);
+        assert.equal(e.retryAfterMs, 7000);
+        return true;
+      }
+    );
     assert.deepEqual(sleeps, [7000]);
     assert.equal(fake.requests.length, 2);
   });
 
   it('backoff on 5xx stops before the budget and carries the next backoff', async () => {
     fake.fault({ kind: 'status', status: 503 });
-    await assert.rejects(client({ maxRetries: 10, maxBackoffMs: 1500, maxWaitMs: 3000 }).findContact({ email: 'ann@example.com', kind: 'user' }), (e: Error) => {
-      assert.ok(e instanceof CustomerlyUnavailableError);
-      assert.match(e.message, /503/);
-      assert.ok(e.retryAfterMs! >= 250 && e.retryAfterMs! <= 1500, String(e.retryAfterMs));
-      return true;
-    });
+    await assert.rejects(
+      client({ maxRetries: 10, maxBackoffMs: 1500, maxWaitMs: 3000 }).findContact({
+        email: 'ann@example.com',
+        kind: 'user',
+      }),
+      (e: Error) => {
+        assert.ok(e instanceof CustomerlyUnavailableError);
+        assert.match(e.message, /503/);
+        assert.ok(e.retryAfterMs! >= 250 && e.retryAfterMs! <= 1500, String(e.retryAfterMs));
+        return true;
+      }
+    );
     const total = sleeps.reduce((a, b) => a + b, 0);
     assert.ok(sleeps.length >= 1 && total <= 3000, `slept ${sleeps.join('+')} ms`);
     assert.ok(fake.requests.length < 11, 'gave up before maxRetries');
@@ -346,7 +382,13 @@ describe('wait budget (maxWaitMs)', () => {
   it('the time spent in requests counts too (real clock): a 300 ms timeout leaves no room for a retry in 500 ms', async () => {
     fake.fault({ kind: 'hang' });
     const started = Date.now();
-    const c = client({ timeoutMs: 300, maxRetries: 5, maxWaitMs: 500, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: Date.now });
+    const c = client({
+      timeoutMs: 300,
+      maxRetries: 5,
+      maxWaitMs: 500,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      now: Date.now,
+    });
     await assert.rejects(c.findContact({ email: 'ann@example.com', kind: 'user' }), (e: Error) => {
       assert.ok(e instanceof CustomerlyUnavailableError);
       assert.match(e.message, /timed out after 300 ms/);
@@ -369,7 +411,18 @@ describe('redirects are never followed (the token stays with Customerly)', () =>
       req.on('end', () => {
         reached.push({ method: req.method, url: req.url, headers: { ...req.headers }, body });
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ data: { inserted: 1, errors: [], not_added: [], crmhero_user_id: 1, email: 'ann@example.com', attributes: {} } }));
+        res.end(
+          JSON.stringify({
+            data: {
+              inserted: 1,
+              errors: [],
+              not_added: [],
+              crmhero_user_id: 1,
+              email: 'ann@example.com',
+              attributes: {},
+            },
+          })
+        );
       });
     });
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
@@ -399,7 +452,10 @@ describe('redirects are never followed (the token stays with Customerly)', () =>
         assert.equal(e.status, status);
         assert.ok(e.message.includes(`redirect (HTTP ${status} to ${otherUrl})`), e.message);
         assert.match(e.message, /API URL/);
-        assert.ok(!e.message.includes(fake.token) && !String(e.stack).includes(fake.token), 'the token is not in the error');
+        assert.ok(
+          !e.message.includes(fake.token) && !String(e.stack).includes(fake.token),
+          'the token is not in the error'
+        );
         return true;
       });
       assert.equal(fake.requests.length, 1, 'not retried');
@@ -410,7 +466,12 @@ describe('redirects are never followed (the token stays with Customerly)', () =>
 
   it('HTTP 307 on a write (which would resend the body): neither the token nor the written value leaves', async () => {
     fake.fault({ kind: 'redirect', status: 307, location: `${otherUrl}/v1/users` });
-    const error = await client().writeAttributes('user', 'ann@example.com', { wp_password: SECRET }).then(() => undefined, (e: Error) => e);
+    const error = await client()
+      .writeAttributes('user', 'ann@example.com', { wp_password: SECRET })
+      .then(
+        () => undefined,
+        (e: Error) => e
+      );
     assert.deepEqual(leaked(), [], 'the token never reached the other host');
     assert.ok(!reached.some((r) => r.body.includes(SECRET)), 'nor the written value');
     assert.deepEqual(reached, []);
@@ -440,7 +501,10 @@ describe('concurrency cap', () => {
       const c = client({ apiUrl: proxy.url, limiter: new ConcurrencyLimiter(max) });
       const emails = ['ann', 'bob', 'ann', 'bob', 'ann', 'bob'].map((n) => `${n}@example.com`);
       const found = await Promise.all(emails.map((email) => c.findContact({ email, kind: 'user' })));
-      assert.deepEqual(found.map((f) => f?.contact.email), emails);
+      assert.deepEqual(
+        found.map((f) => f?.contact.email),
+        emails
+      );
       const at = fake.requests.map((r) => r.at).sort((a, b) => a - b);
       return { maxInFlight: proxy.maxInFlight, at };
     } finally {
@@ -453,7 +517,8 @@ describe('concurrency cap', () => {
     assert.equal(maxInFlight, 2, 'two at a time, and the cap was reached');
     assert.equal(at.length, 6);
     // Each request takes at least 60 ms; with two slots the third starts only after the first ended.
-    for (let i = 0; i + 2 < at.length; i++) assert.ok(at[i + 2]! - at[i]! >= 50, `request ${i + 3} started ${at[i + 2]! - at[i]!} ms after request ${i + 1}`);
+    for (let i = 0; i + 2 < at.length; i++)
+      assert.ok(at[i + 2]! - at[i]! >= 50, `request ${i + 3} started ${at[i + 2]! - at[i]!} ms after request ${i + 1}`);
   });
 
   it('(control) with a limiter of 6 the same burst is all in flight at once', async () => {
@@ -492,7 +557,9 @@ describe('writeAttributes', () => {
     await client().writeAttributes('lead', 'lee@example.com', { wp_password: 'Pw-Value-2', n: 3 });
     assert.equal(fake.requestsTo('POST', '/users').length, 0);
     const [req] = fake.requestsTo('POST', '/leads');
-    assert.deepEqual(req?.body, { leads: [{ email: 'lee@example.com', attributes: { wp_password: 'Pw-Value-2', n: 3 } }] });
+    assert.deepEqual(req?.body, {
+      leads: [{ email: 'lee@example.com', attributes: { wp_password: 'Pw-Value-2', n: 3 } }],
+    });
     assert.equal(fake.getLead('lee@example.com')?.attributes.wp_password, 'Pw-Value-2');
   });
 
@@ -515,19 +582,28 @@ describe('writeAttributes', () => {
 
   it('exhausted retries on write: the error never contains the written values', async () => {
     fake.fault({ kind: 'status', status: 503 });
-    await assert.rejects(client({ maxRetries: 1 }).writeAttributes('lead', 'lee@example.com', { pw: SECRET }), (e: Error) => {
-      assert.ok(e instanceof CustomerlyUnavailableError);
-      return neverEchoes(e);
-    });
+    await assert.rejects(
+      client({ maxRetries: 1 }).writeAttributes('lead', 'lee@example.com', { pw: SECRET }),
+      (e: Error) => {
+        assert.ok(e instanceof CustomerlyUnavailableError);
+        return neverEchoes(e);
+      }
+    );
   });
 
   it('a timeout on write: the error never contains the written values', async () => {
     fake.fault({ kind: 'hang' });
-    await assert.rejects(client({ maxRetries: 0, timeoutMs: 100 }).writeAttributes('user', 'ann@example.com', { pw: SECRET }), (e: Error) => neverEchoes(e));
+    await assert.rejects(
+      client({ maxRetries: 0, timeoutMs: 100 }).writeAttributes('user', 'ann@example.com', { pw: SECRET }),
+      (e: Error) => neverEchoes(e)
+    );
   });
 
   it('an auth error on write: the error never contains the written values', async () => {
-    await assert.rejects(client({ token: 'bad' }).writeAttributes('user', 'ann@example.com', { pw: SECRET }), (e: Error) => neverEchoes(e));
+    await assert.rejects(
+      client({ token: 'bad' }).writeAttributes('user', 'ann@example.com', { pw: SECRET }),
+      (e: Error) => neverEchoes(e)
+    );
   });
 });
 
@@ -546,11 +622,29 @@ describe('parseRetryAfter and backoffDelay', () => {
   });
 
   it('backoff: half to all of 500 ms × 2^(attempt-1), capped', () => {
-    assert.equal(backoffDelay(1, 30_000, () => 0), 250);
-    assert.equal(backoffDelay(1, 30_000, () => 1), 500);
-    assert.equal(backoffDelay(3, 30_000, () => 0), 1000);
-    assert.equal(backoffDelay(3, 30_000, () => 1), 2000);
-    assert.equal(backoffDelay(20, 30_000, () => 1), 30_000);
-    assert.equal(backoffDelay(20, 30_000, () => 0), 15_000);
+    assert.equal(
+      backoffDelay(1, 30_000, () => 0),
+      250
+    );
+    assert.equal(
+      backoffDelay(1, 30_000, () => 1),
+      500
+    );
+    assert.equal(
+      backoffDelay(3, 30_000, () => 0),
+      1000
+    );
+    assert.equal(
+      backoffDelay(3, 30_000, () => 1),
+      2000
+    );
+    assert.equal(
+      backoffDelay(20, 30_000, () => 1),
+      30_000
+    );
+    assert.equal(
+      backoffDelay(20, 30_000, () => 0),
+      15_000
+    );
   });
 });

@@ -1,12 +1,6 @@
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  MESSAGES,
-  leadWebhook,
-  startFakeCustomerly,
-  userWebhook,
-  webhookForContact,
-} from '../fake-customerly';
+import { MESSAGES, leadWebhook, startFakeCustomerly, userWebhook, webhookForContact } from '../fake-customerly';
 import type { FakeCustomerly } from '../fake-customerly';
 
 let fake: FakeCustomerly;
@@ -30,10 +24,10 @@ interface CallOptions {
   signal?: AbortSignal;
 }
 
-async function call(
-  path: string,
-  o: CallOptions = {},
-): Promise<{ status: number; json: any; headers: Headers }> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw JSON of the fake's answers, read field by field in asserts
+type FakeJson = any;
+
+async function call(path: string, o: CallOptions = {}): Promise<{ status: number; json: FakeJson; headers: Headers }> {
   const token = o.token ?? fake.token;
   const headers: Record<string, string> = { accept: 'application/json' };
   const auth = o.auth ?? 'both';
@@ -151,7 +145,7 @@ describe('fake Customerly: contacts', () => {
         headers: { Authorization: `Bearer ${other.token}` },
       });
       assert.equal(res.status, 200);
-      assert.equal(((await res.json()) as any).error.message, "User doesn't exist");
+      assert.equal(((await res.json()) as FakeJson).error.message, "User doesn't exist");
     } finally {
       await other.close();
     }
@@ -222,7 +216,7 @@ describe('fake Customerly: contacts', () => {
       const res = await fetch(`${other.url}/users?email=t%40x.co`, {
         headers: { Authentication: `AccessToken: ${other.token}` },
       });
-      assert.deepEqual(((await res.json()) as any).data.tags, ['a', 'b']);
+      assert.deepEqual(((await res.json()) as FakeJson).data.tags, ['a', 'b']);
     } finally {
       await other.close();
     }
@@ -301,7 +295,7 @@ describe('fake Customerly: tags and paging', () => {
     const leads = await call('/leads/list?page=0&per_page=50');
     assert.deepEqual(
       leads.json.data.leads.map((x: { email: string }) => x.email),
-      ['lead@x.co'],
+      ['lead@x.co']
     );
     assert.equal((await call('/users/list')).json.data.users.length, 5, 'defaults page 0, per_page 50');
   });
@@ -355,11 +349,18 @@ describe('fake Customerly: faults', () => {
     fake.fault({ kind: 'redirect', status: 301, location: 'http://127.0.0.1:9/elsewhere', times: 1, path: '/users' });
     fake.fault({ kind: 'redirect', status: 307, location: 'http://127.0.0.1:9/', keepPath: true, times: 1 });
     const seen = async (path: string) => {
-      const res = await fetch(`${fake.url}${path}`, { redirect: 'manual', headers: { Authorization: `Bearer ${fake.token}` } });
+      const res = await fetch(`${fake.url}${path}`, {
+        redirect: 'manual',
+        headers: { Authorization: `Bearer ${fake.token}` },
+      });
       await res.text();
       return [res.status, res.headers.get('location')];
     };
-    assert.deepEqual(await seen('/tags'), [307, 'http://127.0.0.1:9/v1/tags'], 'the path filter skips the 301 for /tags');
+    assert.deepEqual(
+      await seen('/tags'),
+      [307, 'http://127.0.0.1:9/v1/tags'],
+      'the path filter skips the 301 for /tags'
+    );
     assert.deepEqual(await seen('/users?email=a%40b.co'), [301, 'http://127.0.0.1:9/elsewhere']);
     assert.deepEqual(fake.listFaults(), []);
     assert.equal(fake.requests.length, 2, 'both recorded');
@@ -389,7 +390,7 @@ describe('fake Customerly: faults', () => {
     other.fault({ kind: 'hang' });
     const pending = fetch(`${other.url}/tags`, { headers: { Authorization: `Bearer ${other.token}` } }).then(
       () => 'answered',
-      () => 'failed',
+      () => 'failed'
     );
     while (other.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
     const t0 = performance.now();
@@ -411,7 +412,7 @@ describe('webhook payload builders', () => {
       {
         event: 'contact_updated',
         data: { user: { data: { email: 'a@b.co', user_id: 'u', attributes: { x: 1 }, tags: [{ name: 't' }] } } },
-      },
+      }
     );
     assert.deepEqual(leadWebhook({ email: 'l@b.co', crmhero_user_id: 5 }), {
       event: 'contact_tagged',

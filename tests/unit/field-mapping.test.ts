@@ -11,9 +11,14 @@ import {
   mappingRowProblem,
   readContactField,
   type MappableContact,
-} from '../../server/src/services/field-mapping';
+} from '../../server/src/services/sync/field-mapping';
 
-const row = (from: string, to: string, type: FieldMappingRow['type'] = 'string', writeEmpty = false): FieldMappingRow => ({ from, to, type, writeEmpty });
+const row = (
+  from: string,
+  to: string,
+  type: FieldMappingRow['type'] = 'string',
+  writeEmpty = false
+): FieldMappingRow => ({ from, to, type, writeEmpty });
 
 /** A users-permissions user with a few custom attributes of each kind. */
 const USER_ATTRIBUTES = {
@@ -44,7 +49,18 @@ const contact = (over: Partial<MappableContact> = {}): MappableContact => ({
   name: 'Ann Example',
   userId: 'ext-1',
   crmheroUserId: '501',
-  attributes: { plan: 'pro', seats: '12', vip: 'yes', birthday: 1700000000, last_seen: '1700000000', meta: { a: [1, 2] }, login: ' ann ', pass: 'pw-from-crm-123', blank: '  ', nothing: null },
+  attributes: {
+    plan: 'pro',
+    seats: '12',
+    vip: 'yes',
+    birthday: 1700000000,
+    last_seen: '1700000000',
+    meta: { a: [1, 2] },
+    login: ' ann ',
+    pass: 'pw-from-crm-123',
+    blank: '  ',
+    nothing: null,
+  },
   fields: { phone: '+39 06 1234', last_activity: 1600000000, plan: 'field-plan' },
   ...over,
 });
@@ -54,7 +70,8 @@ describe('convertValue', () => {
     assert.deepEqual(convertValue('abc', 'string'), { ok: true, value: 'abc' });
     assert.deepEqual(convertValue(12.5, 'string'), { ok: true, value: '12.5' });
     assert.deepEqual(convertValue(false, 'string'), { ok: true, value: 'false' });
-    for (const v of [{ a: 1 }, [1], null, undefined]) assert.equal(convertValue(v, 'string').ok, false, JSON.stringify(v));
+    for (const v of [{ a: 1 }, [1], null, undefined])
+      assert.equal(convertValue(v, 'string').ok, false, JSON.stringify(v));
   });
 
   it('number: numbers and numeric text (trimmed); refuses text, booleans, NaN and infinities', () => {
@@ -69,8 +86,10 @@ describe('convertValue', () => {
   });
 
   it('boolean: true/false, 1/0, yes/no in any case; refuses the rest', () => {
-    for (const v of [true, 'true', 'TRUE', '1', 1, 'yes', ' Yes ']) assert.deepEqual(convertValue(v, 'boolean'), { ok: true, value: true }, String(v));
-    for (const v of [false, 'false', 'False', '0', 0, 'no', 'NO']) assert.deepEqual(convertValue(v, 'boolean'), { ok: true, value: false }, String(v));
+    for (const v of [true, 'true', 'TRUE', '1', 1, 'yes', ' Yes '])
+      assert.deepEqual(convertValue(v, 'boolean'), { ok: true, value: true }, String(v));
+    for (const v of [false, 'false', 'False', '0', 0, 'no', 'NO'])
+      assert.deepEqual(convertValue(v, 'boolean'), { ok: true, value: false }, String(v));
     for (const v of ['maybe', 2, 'on', '', null]) assert.equal(convertValue(v, 'boolean').ok, false, String(v));
   });
 
@@ -87,7 +106,10 @@ describe('convertValue', () => {
   });
 
   it('date: ISO text is normalised; anything else is refused', () => {
-    assert.deepEqual(convertValue('2024-01-02T03:04:05+02:00', 'date'), { ok: true, value: '2024-01-02T01:04:05.000Z' });
+    assert.deepEqual(convertValue('2024-01-02T03:04:05+02:00', 'date'), {
+      ok: true,
+      value: '2024-01-02T01:04:05.000Z',
+    });
     for (const v of ['yesterday', '2024-13-45', true, {}, null, NaN]) {
       const r = convertValue(v, 'date');
       assert.equal(r.ok, false, String(v));
@@ -112,7 +134,11 @@ describe('readContactField', () => {
     assert.equal(readContactField(c, 'user_id'), 'ext-1');
     assert.equal(readContactField(c, 'crmhero_user_id'), '501');
     assert.equal(readContactField(c, 'phone'), '+39 06 1234');
-    assert.equal(readContactField(c, 'plan'), 'field-plan', 'a top-level field wins over an attribute of the same name');
+    assert.equal(
+      readContactField(c, 'plan'),
+      'field-plan',
+      'a top-level field wins over an attribute of the same name'
+    );
     assert.equal(readContactField(c, 'seats'), '12', 'falls back to the attribute');
     assert.equal(readContactField(c, 'attributes.missing'), undefined);
     assert.equal(readContactField({ ...c, attributes: undefined }, 'attributes.plan'), undefined);
@@ -150,19 +176,42 @@ describe('applyMapping', () => {
   });
 
   it('never writes a protected attribute, nor the tags relation, and says why', () => {
-    const targets = ['password', 'role', 'provider', 'confirmed', 'blocked', 'resetPasswordToken', 'id', 'documentId', 'createdAt', 'customerlyContactId', 'tags'];
-    const r = applyMapping(contact(), targets.map((t) => row('attributes.plan', t)), USER_ATTRIBUTES, 'tags');
+    const targets = [
+      'password',
+      'role',
+      'provider',
+      'confirmed',
+      'blocked',
+      'resetPasswordToken',
+      'id',
+      'documentId',
+      'createdAt',
+      'customerlyContactId',
+      'tags',
+    ];
+    const r = applyMapping(
+      contact(),
+      targets.map((t) => row('attributes.plan', t)),
+      USER_ATTRIBUTES,
+      'tags'
+    );
     assert.deepEqual(r.data, {});
-    assert.deepEqual(r.skipped.map((s) => s.to), targets);
+    assert.deepEqual(
+      r.skipped.map((s) => s.to),
+      targets
+    );
     for (const s of r.skipped) assert.match(s.reason, /protected/);
   });
 
   it('protects the configured tags field, whatever its name', () => {
     const r = applyMapping(contact(), [row('name', 'labels'), row('name', 'tags')], USER_ATTRIBUTES, 'labels');
-    assert.deepEqual(r.skipped.map((s) => [s.to, /protected/.test(s.reason)]), [
-      ['labels', true],
-      ['tags', false],
-    ]);
+    assert.deepEqual(
+      r.skipped.map((s) => [s.to, /protected/.test(s.reason)]),
+      [
+        ['labels', true],
+        ['tags', false],
+      ]
+    );
   });
 
   it('every PROTECTED_ATTRIBUTES entry is refused', () => {
@@ -172,7 +221,12 @@ describe('applyMapping', () => {
   });
 
   it('skips a target the user does not have, and relations, media, components and dynamic zones', () => {
-    const r = applyMapping(contact(), [row('name', 'nickname'), row('name', 'avatar'), row('name', 'address'), row('name', 'blocks')], USER_ATTRIBUTES, 'tags');
+    const r = applyMapping(
+      contact(),
+      [row('name', 'nickname'), row('name', 'avatar'), row('name', 'address'), row('name', 'blocks')],
+      USER_ATTRIBUTES,
+      'tags'
+    );
     assert.deepEqual(r.data, {});
     assert.deepEqual(
       r.skipped.map((s) => [s.to, s.reason]),
@@ -191,19 +245,38 @@ describe('applyMapping', () => {
   });
 
   it('skips empty values (undefined, null, blank text) unless writeEmpty, which writes null', () => {
-    const rows = [row('attributes.blank', 'plan'), row('attributes.nothing', 'fullName'), row('attributes.absent', 'meta', 'json')];
+    const rows = [
+      row('attributes.blank', 'plan'),
+      row('attributes.nothing', 'fullName'),
+      row('attributes.absent', 'meta', 'json'),
+    ];
     assert.deepEqual(applyMapping(contact(), rows, USER_ATTRIBUTES, 'tags'), { data: {}, skipped: [] });
-    const written = applyMapping(contact(), rows.map((r) => ({ ...r, writeEmpty: true })), USER_ATTRIBUTES, 'tags');
+    const written = applyMapping(
+      contact(),
+      rows.map((r) => ({ ...r, writeEmpty: true })),
+      USER_ATTRIBUTES,
+      'tags'
+    );
     assert.deepEqual(written.data, { plan: null, fullName: null, meta: null });
   });
 
   it('keeps zero and false (they are not empty)', () => {
-    const r = applyMapping(contact({ attributes: { seats: 0, vip: false } }), [row('attributes.seats', 'seats', 'number'), row('attributes.vip', 'vip', 'boolean')], USER_ATTRIBUTES, 'tags');
+    const r = applyMapping(
+      contact({ attributes: { seats: 0, vip: false } }),
+      [row('attributes.seats', 'seats', 'number'), row('attributes.vip', 'vip', 'boolean')],
+      USER_ATTRIBUTES,
+      'tags'
+    );
     assert.deepEqual(r.data, { seats: 0, vip: false });
   });
 
   it('reports a value that does not convert, without the value', () => {
-    const r = applyMapping(contact({ attributes: { seats: 'a dozen', secretish: 'do-not-echo' } }), [row('attributes.seats', 'seats', 'number'), row('attributes.secretish', 'birthday', 'date')], USER_ATTRIBUTES, 'tags');
+    const r = applyMapping(
+      contact({ attributes: { seats: 'a dozen', secretish: 'do-not-echo' } }),
+      [row('attributes.seats', 'seats', 'number'), row('attributes.secretish', 'birthday', 'date')],
+      USER_ATTRIBUTES,
+      'tags'
+    );
     assert.deepEqual(r.data, {});
     assert.deepEqual(r.skipped, [
       { from: 'attributes.seats', to: 'seats', reason: 'not a number' },
@@ -213,7 +286,12 @@ describe('applyMapping', () => {
   });
 
   it('user_login and user_pass are pseudo targets: the login (trimmed) and the password, never user data', () => {
-    const r = applyMapping(contact(), [row('attributes.login', LOGIN_TARGET), row('attributes.pass', PASSWORD_TARGET, 'number')], USER_ATTRIBUTES, 'tags');
+    const r = applyMapping(
+      contact(),
+      [row('attributes.login', LOGIN_TARGET), row('attributes.pass', PASSWORD_TARGET, 'number')],
+      USER_ATTRIBUTES,
+      'tags'
+    );
     assert.equal(r.login, 'ann');
     assert.equal(r.password, 'pw-from-crm-123', 'read as text whatever the row type');
     assert.deepEqual(r.data, {});
@@ -221,12 +299,28 @@ describe('applyMapping', () => {
   });
 
   it('user_login and user_pass are never written empty, even with writeEmpty', () => {
-    const r = applyMapping(contact(), [row('attributes.blank', LOGIN_TARGET, 'string', true), row('attributes.nothing', PASSWORD_TARGET, 'string', true)], USER_ATTRIBUTES, 'tags');
+    const r = applyMapping(
+      contact(),
+      [
+        row('attributes.blank', LOGIN_TARGET, 'string', true),
+        row('attributes.nothing', PASSWORD_TARGET, 'string', true),
+      ],
+      USER_ATTRIBUTES,
+      'tags'
+    );
     assert.deepEqual(r, { data: {}, skipped: [] });
   });
 
   it('a number login becomes text', () => {
-    assert.equal(applyMapping(contact({ attributes: { login: 4242 } }), [row('attributes.login', LOGIN_TARGET)], USER_ATTRIBUTES, 'tags').login, '4242');
+    assert.equal(
+      applyMapping(
+        contact({ attributes: { login: 4242 } }),
+        [row('attributes.login', LOGIN_TARGET)],
+        USER_ATTRIBUTES,
+        'tags'
+      ).login,
+      '4242'
+    );
   });
 });
 
@@ -238,10 +332,20 @@ describe('mappingRowProblem', () => {
   });
 
   it('names the problem', () => {
-    assert.equal(mappingRowProblem(row('name', 'password'), USER_ATTRIBUTES, 'tags'), '"password" is protected and is never written from Customerly');
-    assert.equal(mappingRowProblem(row('name', 'labels'), USER_ATTRIBUTES, 'labels'), '"labels" is protected and is never written from Customerly');
+    assert.equal(
+      mappingRowProblem(row('name', 'password'), USER_ATTRIBUTES, 'tags'),
+      '"password" is protected and is never written from Customerly'
+    );
+    assert.equal(
+      mappingRowProblem(row('name', 'labels'), USER_ATTRIBUTES, 'labels'),
+      '"labels" is protected and is never written from Customerly'
+    );
     assert.equal(mappingRowProblem(row('name', 'nope'), USER_ATTRIBUTES, 'tags'), 'the user has no attribute "nope"');
-    assert.equal(mappingRowProblem(row('name', 'role'), {}, 'tags'), '"role" is protected and is never written from Customerly', 'protected even if the schema lacks it');
+    assert.equal(
+      mappingRowProblem(row('name', 'role'), {}, 'tags'),
+      '"role" is protected and is never written from Customerly',
+      'protected even if the schema lacks it'
+    );
   });
 });
 

@@ -4,17 +4,27 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { matchUser } from '../../server/src/services/user-match';
-import { attributeValueProblem, passwordProblem, usernameProblem } from '../../server/src/services/attribute-values';
-import { cleanJsonPayload, cleanText } from '../../server/src/webhook/clean-json';
-import { parseJsonBody } from '../../server/src/webhook/body';
-import { extractContact } from '../../server/src/webhook/contact';
-import { restorePayloadSecrets, sealPayloadSecrets } from '../../server/src/webhook/payload-secrets';
+import { matchUser } from '../../server/src/services/sync/user-match';
+import {
+  attributeValueProblem,
+  passwordProblem,
+  usernameProblem,
+} from '../../server/src/services/sync/attribute-values';
+import { cleanJsonPayload, cleanText } from '../../server/src/services/webhook/clean-json';
+import { parseJsonBody } from '../../server/src/services/webhook/body';
+import { extractContact } from '../../server/src/services/webhook/contact';
+import { restorePayloadSecrets, sealPayloadSecrets } from '../../server/src/services/webhook/payload-secrets';
 import { pluginConfigSchema } from '../../server/src/config/schema';
-import { isWebhookError } from '../../server/src/utils/webhook-error';
+import { isWebhookError } from '../../server/src/services/webhook/answers';
 import { describeError } from '../../server/src/utils/describe-error';
 
-const u = (id: number, email: string, extra: Record<string, unknown> = {}) => ({ id, documentId: `d${id}`, email, username: email, ...extra });
+const u = (id: number, email: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  documentId: `d${id}`,
+  email,
+  username: email,
+  ...extra,
+});
 const safe = { leads: 'safe' as const, followEmailChanges: true };
 
 describe('matchUser', () => {
@@ -23,27 +33,50 @@ describe('matchUser', () => {
     assert.deepEqual(m.found && m.email, { change: true, from: 'old@x.co', to: 'new@x.co' });
   });
   it('followEmailChanges off keeps the email and says so', () => {
-    const m = matchUser({ email: 'new@x.co', kind: 'user' }, { byContactId: u(1, 'old@x.co') }, { ...safe, followEmailChanges: false });
+    const m = matchUser(
+      { email: 'new@x.co', kind: 'user' },
+      { byContactId: u(1, 'old@x.co') },
+      { ...safe, followEmailChanges: false }
+    );
     assert.equal(m.found && m.email.change, false);
-    assert.match(m.found && !m.email.change ? m.email.reason ?? '' : '', /followEmailChanges/);
+    assert.match(m.found && !m.email.change ? (m.email.reason ?? '') : '', /followEmailChanges/);
   });
   it('never moves an email onto one another user has', () => {
-    const m = matchUser({ email: 'new@x.co', kind: 'user' }, { byContactId: u(1, 'old@x.co'), byEmail: u(2, 'new@x.co') }, safe);
+    const m = matchUser(
+      { email: 'new@x.co', kind: 'user' },
+      { byContactId: u(1, 'old@x.co'), byEmail: u(2, 'new@x.co') },
+      safe
+    );
     assert.equal(m.found && m.email.change, false);
   });
   it('a lead never moves an email, even in full mode', () => {
-    const m = matchUser({ email: 'new@x.co', kind: 'lead' }, { byContactId: u(1, 'old@x.co', { customerlyCreated: true }) }, { ...safe, leads: 'full' });
+    const m = matchUser(
+      { email: 'new@x.co', kind: 'lead' },
+      { byContactId: u(1, 'old@x.co', { customerlyCreated: true }) },
+      { ...safe, leads: 'full' }
+    );
     assert.equal(m.found && m.email.change, false);
   });
   it('safe: a lead changes only a user the plugin created and linked to it', () => {
-    assert.equal(matchUser({ email: 'a@x.co', kind: 'lead' }, { byContactId: u(1, 'a@x.co', { customerlyCreated: true }) }, safe).found, true);
+    assert.equal(
+      matchUser({ email: 'a@x.co', kind: 'lead' }, { byContactId: u(1, 'a@x.co', { customerlyCreated: true }) }, safe)
+        .found,
+      true
+    );
     const notCreated = matchUser({ email: 'a@x.co', kind: 'lead' }, { byContactId: u(1, 'a@x.co') }, safe);
     assert.equal('refused' in notCreated && notCreated.refused, 'lead-not-applied');
-    const byEmail = matchUser({ email: 'a@x.co', kind: 'lead' }, { byEmail: u(1, 'a@x.co', { customerlyCreated: true }) }, safe);
+    const byEmail = matchUser(
+      { email: 'a@x.co', kind: 'lead' },
+      { byEmail: u(1, 'a@x.co', { customerlyCreated: true }) },
+      safe
+    );
     assert.equal('refused' in byEmail && byEmail.refused, 'lead-not-applied');
   });
   it('full: a lead matched by email is applied; ignore: every lead is skipped', () => {
-    assert.equal(matchUser({ email: 'a@x.co', kind: 'lead' }, { byEmail: u(1, 'a@x.co') }, { ...safe, leads: 'full' }).found, true);
+    assert.equal(
+      matchUser({ email: 'a@x.co', kind: 'lead' }, { byEmail: u(1, 'a@x.co') }, { ...safe, leads: 'full' }).found,
+      true
+    );
     const ignored = matchUser({ email: 'a@x.co', kind: 'lead' }, {}, { ...safe, leads: 'ignore' });
     assert.equal('refused' in ignored && ignored.refused, 'lead-ignored');
   });
@@ -100,7 +133,10 @@ describe('cleaning a payload', () => {
   });
   it('refuses a __proto__ key anywhere', () => {
     for (const text of ['{"__proto__":{}}', '{"a":[{"b":{"__proto__":1}}]}', '{"x":{"__proto__":null}}']) {
-      assert.throws(() => parseJsonBody({ kind: 'text', text, bytes: text.length }), (e: unknown) => isWebhookError(e) && e.status === 400 && e.code === 'invalid_payload');
+      assert.throws(
+        () => parseJsonBody({ kind: 'text', text, bytes: text.length }),
+        (e: unknown) => isWebhookError(e) && e.status === 400 && e.code === 'invalid_payload'
+      );
     }
   });
   it('walks a payload nested 100,000 levels deep without overflowing the stack', () => {
@@ -112,7 +148,20 @@ describe('cleaning a payload', () => {
 describe('sealing the secrets of a payload', () => {
   const mapping = [{ from: 'attributes.pass', to: 'user_pass', type: 'string' as const, writeEmpty: false }];
   it('redacts by place and restores exactly what was received', () => {
-    const original = { data: { user: { data: { email: 'a123456@x.co', user_id: '123456', tags: ['123456'], token: 't', attributes: { pass: '123456', plan: '123456' } } } }, access_key: 'K-long-access-key' };
+    const original = {
+      data: {
+        user: {
+          data: {
+            email: 'a123456@x.co',
+            user_id: '123456',
+            tags: ['123456'],
+            token: 't',
+            attributes: { pass: '123456', plan: '123456' },
+          },
+        },
+      },
+      access_key: 'K-long-access-key',
+    };
     const payload = structuredClone(original);
     const contact = extractContact(payload, undefined);
     const sealed = sealPayloadSecrets(payload, contact, mapping, ['K-long-access-key']);
@@ -125,24 +174,40 @@ describe('sealing the secrets of a payload', () => {
     assert.deepEqual(restorePayloadSecrets(payload, sealed), original);
   });
   it('never redacts an identity field, even when it equals a secret', () => {
-    const payload = { data: { user: { data: { email: 'k@x.co', user_id: 'SECRET-VALUE-1', tags: ['SECRET-VALUE-1'] } } } };
+    const payload = {
+      data: { user: { data: { email: 'k@x.co', user_id: 'SECRET-VALUE-1', tags: ['SECRET-VALUE-1'] } } },
+    };
     const contact = extractContact(payload, undefined);
     sealPayloadSecrets(payload, contact, mapping, ['SECRET-VALUE-1']);
     assert.equal(payload.data.user.data.user_id, 'SECRET-VALUE-1');
     assert.deepEqual(payload.data.user.data.tags, ['SECRET-VALUE-1']);
   });
   it('a password mapped from an identity field is refused by the config', () => {
-    const r = pluginConfigSchema.safeParse({ apiUrl: 'https://x.io', fieldMapping: [{ from: 'user_id', to: 'user_pass' }] });
+    const r = pluginConfigSchema.safeParse({
+      apiUrl: 'https://x.io',
+      fieldMapping: [{ from: 'user_id', to: 'user_pass' }],
+    });
     assert.equal(r.success, false);
   });
 });
 
 describe('describeError', () => {
   it('keeps a database error to its code and reason, never the SQL statement', () => {
-    const pg = Object.assign(new Error('insert into "up_users" ("email","password") values ($1,$2) - value "3000000000" is out of range for type integer'), { code: '22003' });
+    const pg = Object.assign(
+      new Error(
+        'insert into "up_users" ("email","password") values ($1,$2) - value "3000000000" is out of range for type integer'
+      ),
+      { code: '22003' }
+    );
     assert.equal(describeError(pg), 'a database error (22003): value "3000000000" is out of range for type integer');
-    const my = Object.assign(new Error("update `up_users` set `seats` = 1 where `id` = 2 - Out of range value for column 'seats'"), { code: 'ER_WARN_DATA_OUT_OF_RANGE', sqlMessage: "Out of range value for column 'seats' at row 1" });
-    assert.equal(describeError(my), "a database error (ER_WARN_DATA_OUT_OF_RANGE): Out of range value for column 'seats' at row 1");
+    const my = Object.assign(
+      new Error("update `up_users` set `seats` = 1 where `id` = 2 - Out of range value for column 'seats'"),
+      { code: 'ER_WARN_DATA_OUT_OF_RANGE', sqlMessage: "Out of range value for column 'seats' at row 1" }
+    );
+    assert.equal(
+      describeError(my),
+      "a database error (ER_WARN_DATA_OUT_OF_RANGE): Out of range value for column 'seats' at row 1"
+    );
     assert.equal(describeError(new Error('plain trouble')), 'plain trouble');
   });
 });

@@ -5,13 +5,40 @@ import { secureEqual } from '../../server/src/utils/secure-compare';
 
 describe('isSecretKey', () => {
   it('matches the secret names in any case, with or without underscore', () => {
-    for (const k of ['access_key', 'accesskey', 'ACCESS_KEY', 'accessKey', 'api_token', 'apiToken', 'token', 'Token', 'password', 'PASSWORD', 'user_pass', 'pass', 'secret', 'authorization', 'Authentication']) {
+    for (const k of [
+      'access_key',
+      'accesskey',
+      'ACCESS_KEY',
+      'accessKey',
+      'api_token',
+      'apiToken',
+      'token',
+      'Token',
+      'password',
+      'PASSWORD',
+      'user_pass',
+      'pass',
+      'secret',
+      'authorization',
+      'Authentication',
+    ]) {
       assert.equal(isSecretKey(k), true, k);
     }
   });
 
   it('does not match names that only contain a secret word', () => {
-    for (const k of ['passenger', 'tokens', 'my_token', 'password_hint', 'secretary', 'email', 'action', 'key', 'access', '']) {
+    for (const k of [
+      'passenger',
+      'tokens',
+      'my_token',
+      'password_hint',
+      'secretary',
+      'email',
+      'action',
+      'key',
+      'access',
+      '',
+    ]) {
       assert.equal(isSecretKey(k), false, k);
     }
   });
@@ -31,7 +58,8 @@ describe('redactUrl', () => {
   it('replaces every secret parameter, whatever its case, also when repeated', () => {
     const out = redactUrl('/x?ACCESS_KEY=k1&token=t1&Password=p1&access_key=k2&api_token=t2&action=add');
     const q = new URLSearchParams(out.split('?')[1]);
-    for (const k of ['ACCESS_KEY', 'token', 'Password', 'access_key', 'api_token']) assert.deepEqual(q.getAll(k), [REDACTED], k);
+    for (const k of ['ACCESS_KEY', 'token', 'Password', 'access_key', 'api_token'])
+      assert.deepEqual(q.getAll(k), [REDACTED], k);
     assert.equal(q.get('action'), 'add');
     const repeated = new URLSearchParams(redactUrl('/x?access_key=k1&action=add&access_key=k2').split('?')[1]);
     assert.deepEqual(repeated.getAll('access_key'), [REDACTED], 'both values of a repeated key are gone');
@@ -59,25 +87,47 @@ describe('redactValue', () => {
     const input = {
       action: 'add',
       access_key: 'k',
-      data: { user: { data: { email: 'a@b.co', password: 'p', attributes: { user_pass: 'up', plan: 'pro', Token: 't' } } } },
+      data: {
+        user: { data: { email: 'a@b.co', password: 'p', attributes: { user_pass: 'up', plan: 'pro', Token: 't' } } },
+      },
       list: [{ secret: 's', keep: 1 }, ['x', { apiToken: 'a' }]],
     };
     assert.deepEqual(redactValue(input), {
       action: 'add',
       access_key: REDACTED,
-      data: { user: { data: { email: 'a@b.co', password: REDACTED, attributes: { user_pass: REDACTED, plan: 'pro', Token: REDACTED } } } },
+      data: {
+        user: {
+          data: {
+            email: 'a@b.co',
+            password: REDACTED,
+            attributes: { user_pass: REDACTED, plan: 'pro', Token: REDACTED },
+          },
+        },
+      },
       list: [{ secret: REDACTED, keep: 1 }, ['x', { apiToken: REDACTED }]],
     });
   });
 
   it('replaces a secret key whatever its value type (objects included)', () => {
-    assert.deepEqual(redactValue({ password: { nested: 'x' }, token: 12, secret: null }), { password: REDACTED, token: REDACTED, secret: REDACTED });
+    assert.deepEqual(redactValue({ password: { nested: 'x' }, token: 12, secret: null }), {
+      password: REDACTED,
+      token: REDACTED,
+      secret: REDACTED,
+    });
   });
 
   it('replaces a given secret value where it is a whole string, and cuts a long one out of text, under any key', () => {
     const key = 'the-access-key-123';
-    const out = redactValue({ note: `url?access=${key}`, plain: 'nothing here', n: [key, 'ok'], deep: { x: { y: key } } }, [key]);
-    assert.deepEqual(out, { note: `url?access=${REDACTED}`, plain: 'nothing here', n: [REDACTED, 'ok'], deep: { x: { y: REDACTED } } });
+    const out = redactValue(
+      { note: `url?access=${key}`, plain: 'nothing here', n: [key, 'ok'], deep: { x: { y: key } } },
+      [key]
+    );
+    assert.deepEqual(out, {
+      note: `url?access=${REDACTED}`,
+      plain: 'nothing here',
+      n: [REDACTED, 'ok'],
+      deep: { x: { y: REDACTED } },
+    });
   });
 
   it('a short secret (a common password) only replaces whole values: text that contains it is left intact', () => {
@@ -87,7 +137,7 @@ describe('redactValue', () => {
 
   it('a "__proto__" key stays a plain key of the copy and never becomes its prototype', () => {
     const input = JSON.parse('{"__proto__":{"email":"victim@example.com"},"email":"nobody@example.com"}');
-    const out = redactValue(input) as Record<string, any>;
+    const out = redactValue(input) as Record<string, unknown>;
     assert.equal(Object.getPrototypeOf(out), Object.prototype);
     assert.equal(out.email, 'nobody@example.com');
     assert.deepEqual(Object.keys(out), ['__proto__', 'email']);
@@ -141,11 +191,41 @@ describe('redactUrl: every spelling of a secret parameter (issue 8, item 7)', ()
 
   it('redacts the value whatever the spelling of the name', () => {
     const spellings = [
-      'access_key', 'ACCESS_KEY', 'Access_Key', 'accessKey', 'accesskey', 'access-key', 'access.key', 'access key',
-      'access_key[]', 'access_key[0]', 'access_key[a][b]', 'x[access_key]', 'x[access_key][]', 'access_key.x',
-      'access%5Fkey', '%61ccess_key', 'ACCESS%5FKEY', 'access_key%5B%5D', 'access_key%5b0%5d', 'access%255Fkey',
-      'access_key+', '+access_key', 'access_key%20', 'access_key%00', 'x?access_key', 'access_key%',
-      'api_token[]', 'TOKEN', 'token[]', 'password[]', 'PassWord', 'user_pass[0]', 'user-pass', 'secret[x]', 'Authorization',
+      'access_key',
+      'ACCESS_KEY',
+      'Access_Key',
+      'accessKey',
+      'accesskey',
+      'access-key',
+      'access.key',
+      'access key',
+      'access_key[]',
+      'access_key[0]',
+      'access_key[a][b]',
+      'x[access_key]',
+      'x[access_key][]',
+      'access_key.x',
+      'access%5Fkey',
+      '%61ccess_key',
+      'ACCESS%5FKEY',
+      'access_key%5B%5D',
+      'access_key%5b0%5d',
+      'access%255Fkey',
+      'access_key+',
+      '+access_key',
+      'access_key%20',
+      'access_key%00',
+      'x?access_key',
+      'access_key%',
+      'api_token[]',
+      'TOKEN',
+      'token[]',
+      'password[]',
+      'PassWord',
+      'user_pass[0]',
+      'user-pass',
+      'secret[x]',
+      'Authorization',
     ];
     for (const name of spellings) {
       for (const url of [`/api/customerly/webhook?${name}=${KEY}`, `/x?action=add&${name}=${KEY}&role=editor`]) {
@@ -161,11 +241,17 @@ describe('redactUrl: every spelling of a secret parameter (issue 8, item 7)', ()
       redactUrl(`/x?action=add&email=a%40b.co&access%5Fkey=${KEY}&q=a+b%20c`),
       `/x?action=add&email=a%40b.co&access%5Fkey=%5Bredacted%5D&q=a+b%20c`
     );
-    assert.equal(redactUrl(`/x?access_key[]=${KEY}&access_key[]=${KEY}2&page=2`), '/x?access_key[]=%5Bredacted%5D&page=2');
+    assert.equal(
+      redactUrl(`/x?access_key[]=${KEY}&access_key[]=${KEY}2&page=2`),
+      '/x?access_key[]=%5Bredacted%5D&page=2'
+    );
   });
 
   it("finds a secret name after a ';' inside a pair, and replaces the rest of that pair", () => {
-    assert.equal(redactUrl(`/x?action=test;access_key=${KEY};more&page=1`), '/x?action=test;access_key=%5Bredacted%5D&page=1');
+    assert.equal(
+      redactUrl(`/x?action=test;access_key=${KEY};more&page=1`),
+      '/x?action=test;access_key=%5Bredacted%5D&page=1'
+    );
     assert.ok(!leaks(redactUrl(`/x?a=1;ACCESS%5FKEY=${KEY}`)));
   });
 
@@ -176,7 +262,14 @@ describe('redactUrl: every spelling of a secret parameter (issue 8, item 7)', ()
   });
 
   it('leaves names that only contain a secret word alone', () => {
-    for (const url of ['/x?my_token=1', '/x?tokens=2', '/x?password_hint=3', '/x?access=4&key=5', '/x?passenger=6', '/x?confirmation=7']) {
+    for (const url of [
+      '/x?my_token=1',
+      '/x?tokens=2',
+      '/x?password_hint=3',
+      '/x?access=4&key=5',
+      '/x?passenger=6',
+      '/x?confirmation=7',
+    ]) {
       assert.equal(redactUrl(url), url);
     }
   });
@@ -190,18 +283,30 @@ describe('redactUrl: every spelling of a secret parameter (issue 8, item 7)', ()
 
 describe('isSecretKey: separators and case (issue 8, item 7)', () => {
   it('takes the secret names with any separator or case', () => {
-    for (const k of ['access-key', 'Access Key', 'ACCESS.KEY', 'api-token', 'API_TOKEN', 'user-pass', 'UserPass', 'access_key_']) {
+    for (const k of [
+      'access-key',
+      'Access Key',
+      'ACCESS.KEY',
+      'api-token',
+      'API_TOKEN',
+      'user-pass',
+      'UserPass',
+      'access_key_',
+    ]) {
       assert.equal(isSecretKey(k), true, k);
     }
   });
   it('still refuses other names', () => {
-    for (const k of ['my-token', 'token-hint', 'pass word hint', 'access_keys', 'key_access']) assert.equal(isSecretKey(k), false, k);
+    for (const k of ['my-token', 'token-hint', 'pass word hint', 'access_keys', 'key_access'])
+      assert.equal(isSecretKey(k), false, k);
   });
 });
 
 describe('OAuth parameters are secrets too', () => {
   it('access_token, refresh_token and id_token are redacted from a URL', () => {
-    const out = redactUrl('/api/auth/google/callback?access_token=ya29.SECRET&refresh_token=1//R&id_token=eyJ.x.y&state=s');
+    const out = redactUrl(
+      '/api/auth/google/callback?access_token=ya29.SECRET&refresh_token=1//R&id_token=eyJ.x.y&state=s'
+    );
     assert.ok(!/SECRET|1\/\/R|eyJ/.test(decodeURIComponent(out)), out);
     assert.match(out, /state=s/);
   });

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildRolePolicy, findRole, isAllowed, requestedRole, type RoleRef } from '../../server/src/services/roles';
+import {
+  buildRolePolicy,
+  findRole,
+  isAllowed,
+  requestedRole,
+  type RoleRef,
+} from '../../server/src/services/sync/roles';
 import { webhookError } from '../helpers/assertions';
 
 const ROLES: RoleRef[] = [
@@ -37,7 +43,10 @@ describe('buildRolePolicy', () => {
   it("defaults to users-permissions' default role, and allows only it", () => {
     const p = buildRolePolicy(ROLES, noDefault, 'customer');
     assert.equal(p.defaultRole.id, 4);
-    assert.deepEqual(p.allowed.map((r) => r.id), [4]);
+    assert.deepEqual(
+      p.allowed.map((r) => r.id),
+      [4]
+    );
   });
 
   it('falls back to "authenticated" when users-permissions names no default role', () => {
@@ -47,8 +56,14 @@ describe('buildRolePolicy', () => {
   });
 
   it("the plugin's defaultRole (by type or name) wins over users-permissions'", () => {
-    assert.equal(buildRolePolicy(ROLES, { defaultRole: 'Customer', allowedRoles: [] }, 'authenticated').defaultRole.id, 4);
-    assert.equal(buildRolePolicy(ROLES, { defaultRole: 'site editor', allowedRoles: [] }, 'authenticated').defaultRole.id, 3);
+    assert.equal(
+      buildRolePolicy(ROLES, { defaultRole: 'Customer', allowedRoles: [] }, 'authenticated').defaultRole.id,
+      4
+    );
+    assert.equal(
+      buildRolePolicy(ROLES, { defaultRole: 'site editor', allowedRoles: [] }, 'authenticated').defaultRole.id,
+      3
+    );
   });
 
   it('a default role that does not exist is a configuration error (503), naming it', () => {
@@ -60,9 +75,16 @@ describe('buildRolePolicy', () => {
   });
 
   it('an explicit allowlist replaces the default one; unknown entries are dropped', () => {
-    const p = buildRolePolicy(ROLES, { defaultRole: '', allowedRoles: ['customer', 'Site Editor', 'ghost'] }, 'authenticated');
+    const p = buildRolePolicy(
+      ROLES,
+      { defaultRole: '', allowedRoles: ['customer', 'Site Editor', 'ghost'] },
+      'authenticated'
+    );
     assert.equal(p.defaultRole.id, 1);
-    assert.deepEqual(p.allowed.map((r) => r.id), [4, 3]);
+    assert.deepEqual(
+      p.allowed.map((r) => r.id),
+      [4, 3]
+    );
     assert.equal(isAllowed(p, p.defaultRole), false, 'the default role is not added to an explicit list');
   });
 });
@@ -78,7 +100,11 @@ describe('isAllowed', () => {
 });
 
 describe('requestedRole', () => {
-  const policy = buildRolePolicy(ROLES, { defaultRole: '', allowedRoles: ['authenticated', 'customer'] }, 'authenticated');
+  const policy = buildRolePolicy(
+    ROLES,
+    { defaultRole: '', allowedRoles: ['authenticated', 'customer'] },
+    'authenticated'
+  );
 
   it('returns an allowed role, by type or name in any case', () => {
     assert.equal(requestedRole(ROLES, policy, 'customer').id, 4);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SecretBox, isEncrypted, keyMaterial, maskSecret, newAccessKey } from '../../server/src/utils/encryption';
-import { settingsUpdateSchema } from '../../server/src/services/settings-schema';
+import { settingsUpdateSchema } from '../../server/src/validation/settings';
 
 describe('settings secrets', () => {
   it('encrypts with AES-GCM and decrypts with the same key only', () => {
@@ -20,7 +20,10 @@ describe('settings secrets', () => {
 
   it('takes the admin encryption key, else the app keys, else refuses', () => {
     const cfg = (values: Record<string, unknown>) => (p: string) => values[p];
-    assert.equal(keyMaterial(cfg({ 'admin.secrets.encryptionKey': 'k', 'server.app.keys': ['a'] })).source, 'encryptionKey');
+    assert.equal(
+      keyMaterial(cfg({ 'admin.secrets.encryptionKey': 'k', 'server.app.keys': ['a'] })).source,
+      'encryptionKey'
+    );
     assert.equal(keyMaterial(cfg({ 'server.app.keys': ['a', 'b'] })).source, 'appKeys');
     assert.throws(() => keyMaterial(cfg({})), /ENCRYPTION_KEY/);
   });
@@ -37,7 +40,11 @@ describe('settings secrets', () => {
   });
 
   it('the update schema reports each bad field', () => {
-    const r = settingsUpdateSchema.safeParse({ webhookKey: 'short', returnPassword: { enabled: true, attribute: '' }, extra: 1 });
+    const r = settingsUpdateSchema.safeParse({
+      webhookKey: 'short',
+      returnPassword: { enabled: true, attribute: '' },
+      extra: 1,
+    });
     assert.equal(r.success, false);
     const paths = r.error!.issues.map((i) => i.path.join('.'));
     assert.ok(paths.includes('webhookKey'));

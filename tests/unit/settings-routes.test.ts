@@ -15,10 +15,17 @@ const EXPECTED: Record<string, string> = {
   'POST /deliveries/:documentId/replay': ACTIONS.deliveriesReplay,
 };
 
-type Route = { method: string; path: string; handler: string; config?: { auth?: unknown; policies?: Array<string | { name: string; config?: { actions?: string[] } }> } };
+type Route = {
+  method: string;
+  path: string;
+  handler: string;
+  config?: { auth?: unknown; policies?: Array<string | { name: string; config?: { actions?: string[] } }> };
+};
+
+const routers = routes as Record<string, { type?: string; routes: Route[] }>;
 
 const adminRoutes = (): Route[] =>
-  Object.values(routes as Record<string, { type?: string; routes: Route[] }>)
+  Object.values(routers)
     .filter((r) => r.type === 'admin')
     .flatMap((r) => r.routes);
 
@@ -30,7 +37,10 @@ describe('admin routes and their RBAC actions', () => {
       seen.add(id);
       assert.ok(id in EXPECTED, `${id} has no expected action in this test: add it (and guard the route)`);
       assert.notEqual(route.config?.auth, false, `${id} must not turn authentication off`);
-      const guards = (route.config?.policies ?? []).filter((p): p is { name: string; config?: { actions?: string[] } } => typeof p === 'object' && p.name === 'admin::hasPermissions');
+      const guards = (route.config?.policies ?? []).filter(
+        (p): p is { name: string; config?: { actions?: string[] } } =>
+          typeof p === 'object' && p.name === 'admin::hasPermissions'
+      );
       assert.equal(guards.length, 1, `${id} needs one admin::hasPermissions policy`);
       assert.deepEqual(guards[0]!.config?.actions, [EXPECTED[id]], `${id} checks ${EXPECTED[id]}`);
     }
@@ -38,11 +48,15 @@ describe('admin routes and their RBAC actions', () => {
   });
 
   it('the actions are the plugin ids the admin panel uses', () => {
-    for (const action of Object.values(ACTIONS)) assert.match(action, /^plugin::customerly\.(settings|deliveries)\.[a-z]+$/);
+    for (const action of Object.values(ACTIONS))
+      assert.match(action, /^plugin::customerly\.(settings|deliveries)\.[a-z]+$/);
   });
 
   it('the content-API routes are the public webhook only', () => {
-    const contentApi = (routes as any)['content-api'].routes as Route[];
-    assert.deepEqual(contentApi.map((r) => `${r.method} ${r.path}`), ['POST /webhook']);
+    const contentApi = routers['content-api']!.routes;
+    assert.deepEqual(
+      contentApi.map((r) => `${r.method} ${r.path}`),
+      ['POST /webhook']
+    );
   });
 });

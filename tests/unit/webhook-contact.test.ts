@@ -1,14 +1,22 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { extractContact, normaliseEmail, normaliseTags } from '../../server/src/webhook/contact';
+import { extractContact, normaliseEmail, normaliseTags } from '../../server/src/services/webhook/contact';
 import { webhookError } from '../helpers/assertions';
 
 const user = (fields: Record<string, unknown>) => ({ event: 'contact_tagged', data: { user: { data: fields } } });
 const lead = (fields: Record<string, unknown>) => ({ event: 'contact_tagged', data: { lead: { data: fields } } });
 
 describe('extractContact: where the email comes from', () => {
-  /** A payload with an email in every known place, each different. */
-  const everywhere = () => ({
+  /** A payload with an email in every known place, each different; the test deletes them one by one. */
+  type Everywhere = {
+    email?: string;
+    data: {
+      email?: string;
+      user?: { email?: string; data?: { email: string } };
+      lead?: { data: { email: string } };
+    };
+  };
+  const everywhere = (): Everywhere => ({
     email: 'root@example.com',
     data: {
       email: 'data@example.com',
@@ -18,9 +26,9 @@ describe('extractContact: where the email comes from', () => {
   });
 
   it('tries data.user.data.email, data.lead.data.email, data.user.email, data.email and email, in that order', () => {
-    const body: any = everywhere();
+    const body: Everywhere = everywhere();
     assert.equal(extractContact(body, undefined).email, 'user-data@example.com');
-    delete body.data.user.data;
+    delete body.data.user!.data;
     assert.equal(extractContact(body, undefined).email, 'lead-data@example.com');
     delete body.data.lead;
     assert.equal(extractContact(body, undefined).email, 'data-user@example.com');
@@ -40,7 +48,10 @@ describe('extractContact: where the email comes from', () => {
   });
 
   it('reads the contact object at the place where the email was found', () => {
-    const c = extractContact({ data: { user: { email: 'u@example.com', name: 'At data.user', tags: ['x'] } } }, undefined);
+    const c = extractContact(
+      { data: { user: { email: 'u@example.com', name: 'At data.user', tags: ['x'] } } },
+      undefined
+    );
     assert.equal(c.name, 'At data.user');
     assert.deepEqual(c.tags, ['x']);
   });
@@ -52,7 +63,17 @@ describe('extractContact: where the email comes from', () => {
 
   it('uses the email parameter with no body at all', () => {
     const c = extractContact(undefined, 'Param@Example.com');
-    assert.deepEqual(c, { email: 'param@example.com', kind: 'user', crmheroUserId: undefined, userId: undefined, name: undefined, attributes: undefined, tags: undefined, fields: {}, path: undefined });
+    assert.deepEqual(c, {
+      email: 'param@example.com',
+      kind: 'user',
+      crmheroUserId: undefined,
+      userId: undefined,
+      name: undefined,
+      attributes: undefined,
+      tags: undefined,
+      fields: {},
+      path: undefined,
+    });
   });
 
   it('with the email parameter, still reads tags and attributes from a payload that has no email', () => {
@@ -63,7 +84,10 @@ describe('extractContact: where the email comes from', () => {
   });
 
   it('lower-cases and trims the email, from the payload and from the parameter', () => {
-    assert.equal(extractContact(user({ email: '  Mixed.Case@Example.COM ' }), undefined).email, 'mixed.case@example.com');
+    assert.equal(
+      extractContact(user({ email: '  Mixed.Case@Example.COM ' }), undefined).email,
+      'mixed.case@example.com'
+    );
     assert.equal(extractContact(undefined, ' UPPER@EXAMPLE.COM ').email, 'upper@example.com');
   });
 });
@@ -85,7 +109,17 @@ describe('extractContact: missing and invalid emails', () => {
     });
   }
 
-  for (const email of ['plainaddress', 'a@b', 'a@@b.co', 'a b@c.co', '.a@b.co', 'a@b..co', '   ', 'ü@b.co', 'a@b.co,c@d.co']) {
+  for (const email of [
+    'plainaddress',
+    'a@b',
+    'a@@b.co',
+    'a b@c.co',
+    '.a@b.co',
+    'a@b..co',
+    '   ',
+    'ü@b.co',
+    'a@b.co,c@d.co',
+  ]) {
     it(`invalid_email in the payload: ${JSON.stringify(email)}`, () => {
       const e = webhookError(() => extractContact(user({ email }), undefined));
       assert.equal(e.status, 400);
@@ -112,11 +146,13 @@ describe('extractContact: users and leads', () => {
   });
 
   it('is_user 0, false or "0" makes a lead wherever the contact is', () => {
-    for (const is_user of [0, false, '0']) assert.equal(extractContact(user({ email: 'l@example.com', is_user }), undefined).kind, 'lead', String(is_user));
+    for (const is_user of [0, false, '0'])
+      assert.equal(extractContact(user({ email: 'l@example.com', is_user }), undefined).kind, 'lead', String(is_user));
   });
 
   it('is_user 1, true or absent is a user', () => {
-    for (const is_user of [1, true, '1', undefined]) assert.equal(extractContact(user({ email: 'u@example.com', is_user }), undefined).kind, 'user', String(is_user));
+    for (const is_user of [1, true, '1', undefined])
+      assert.equal(extractContact(user({ email: 'u@example.com', is_user }), undefined).kind, 'user', String(is_user));
   });
 
   it('a lead stays a lead even with is_user 1 (the envelope says lead)', () => {
@@ -126,12 +162,18 @@ describe('extractContact: users and leads', () => {
 
 describe('extractContact: tags, attributes, ids and other fields', () => {
   it('takes tags as names and as {name} objects, trimmed, without empty ones', () => {
-    const c = extractContact(user({ email: 'u@example.com', tags: ['VIP', { name: 'Beta', id: 7 }, '  spaced  ', '', '   ', { name: ' ' }] }), undefined);
+    const c = extractContact(
+      user({ email: 'u@example.com', tags: ['VIP', { name: 'Beta', id: 7 }, '  spaced  ', '', '   ', { name: ' ' }] }),
+      undefined
+    );
     assert.deepEqual(c.tags, ['VIP', 'Beta', 'spaced']);
   });
 
   it('removes duplicates ignoring case and keeps the first spelling', () => {
-    const c = extractContact(user({ email: 'u@example.com', tags: ['vip', 'VIP', { name: 'Vip' }, 'Beta', 'beta ', 'BETA'] }), undefined);
+    const c = extractContact(
+      user({ email: 'u@example.com', tags: ['vip', 'VIP', { name: 'Vip' }, 'Beta', 'beta ', 'BETA'] }),
+      undefined
+    );
     assert.deepEqual(c.tags, ['vip', 'Beta']);
   });
 
@@ -142,8 +184,12 @@ describe('extractContact: tags, attributes, ids and other fields', () => {
   });
 
   it('accepts a tag of exactly 255 characters and refuses 256', () => {
-    assert.deepEqual(extractContact(user({ email: 'u@example.com', tags: ['t'.repeat(255)] }), undefined).tags, ['t'.repeat(255)]);
-    const e = webhookError(() => extractContact(user({ email: 'u@example.com', tags: ['ok', 't'.repeat(256)] }), undefined));
+    assert.deepEqual(extractContact(user({ email: 'u@example.com', tags: ['t'.repeat(255)] }), undefined).tags, [
+      't'.repeat(255),
+    ]);
+    const e = webhookError(() =>
+      extractContact(user({ email: 'u@example.com', tags: ['ok', 't'.repeat(256)] }), undefined)
+    );
     assert.equal(e.status, 400);
     assert.equal(e.code, 'invalid_payload');
     assert.match(e.message, /255/);
@@ -171,7 +217,18 @@ describe('extractContact: tags, attributes, ids and other fields', () => {
 
   it('keeps unknown fields in `fields`, and only those', () => {
     const c = extractContact(
-      user({ email: 'u@example.com', name: 'N', crmhero_user_id: 1, user_id: 'e', is_user: 1, tags: [], attributes: {}, phone: '+39 1', last_seen: 1700000000, custom: { deep: true } }),
+      user({
+        email: 'u@example.com',
+        name: 'N',
+        crmhero_user_id: 1,
+        user_id: 'e',
+        is_user: 1,
+        tags: [],
+        attributes: {},
+        phone: '+39 1',
+        last_seen: 1700000000,
+        custom: { deep: true },
+      }),
       undefined
     );
     assert.deepEqual(c.fields, { phone: '+39 1', last_seen: 1700000000, custom: { deep: true } });
@@ -192,11 +249,19 @@ describe('extractContact: wrong types are 400 invalid_payload naming the field',
     ['name as a number', user({ email: 'u@example.com', name: 1 }), 'data.user.data.name'],
     ['email as a number', user({ email: 12 }), 'data.user.data.email'],
     ['email as an object', user({ email: { a: 1 } }), 'data.user.data.email'],
-    ['crmhero_user_id as an object', user({ email: 'u@example.com', crmhero_user_id: {} }), 'data.user.data.crmhero_user_id'],
+    [
+      'crmhero_user_id as an object',
+      user({ email: 'u@example.com', crmhero_user_id: {} }),
+      'data.user.data.crmhero_user_id',
+    ],
     ['user_id as a list', user({ email: 'u@example.com', user_id: ['x'] }), 'data.user.data.user_id'],
     ['is_user as an object', user({ email: 'u@example.com', is_user: {} }), 'data.user.data.is_user'],
     ['a lead with tags as a number', lead({ email: 'l@example.com', tags: 1 }), 'data.lead.data.tags'],
-    ['data.user with attributes as a string', { data: { user: { email: 'u@example.com', attributes: 'x' } } }, 'data.user.attributes'],
+    [
+      'data.user with attributes as a string',
+      { data: { user: { email: 'u@example.com', attributes: 'x' } } },
+      'data.user.attributes',
+    ],
     ['the root with name as true', { email: 'u@example.com', name: true }, 'name'],
   ];
   for (const [name, body, path] of cases) {
@@ -204,7 +269,10 @@ describe('extractContact: wrong types are 400 invalid_payload naming the field',
       const e = webhookError(() => extractContact(body, undefined));
       assert.equal(e.status, 400);
       assert.equal(e.code, 'invalid_payload');
-      assert.ok(e.message.includes(`field ${path} `) || e.message.includes(`field ${path}:`), `names ${path}: ${e.message}`);
+      assert.ok(
+        e.message.includes(`field ${path} `) || e.message.includes(`field ${path}:`),
+        `names ${path}: ${e.message}`
+      );
       assert.match(e.message, /^The payload field .+: send the contact as Customerly does\.$/);
     });
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { KNOWN_PARAMS, parseParams, splitQuery } from '../../server/src/webhook/params';
+import { KNOWN_PARAMS, parseParams, splitQuery } from '../../server/src/services/webhook/params';
 import { webhookError } from '../helpers/assertions';
 
 describe('splitQuery', () => {
@@ -30,7 +30,13 @@ describe('splitQuery', () => {
     assert.deepEqual(splitQuery('foo=1&action=test').params, { foo: '1', action: 'test' });
   });
 
-  for (const qs of ['action=add&action=add', 'action=add&action=update', 'role=a&x=1&role=b', 'foo=1&foo=1', 'email=a%40b.co&email=c%40d.co']) {
+  for (const qs of [
+    'action=add&action=add',
+    'action=add&action=update',
+    'role=a&x=1&role=b',
+    'foo=1&foo=1',
+    'email=a%40b.co&email=c%40d.co',
+  ]) {
     it(`refuses a repeated parameter: ${qs}`, () => {
       const e = webhookError(() => splitQuery(qs));
       assert.equal(e.status, 400);
@@ -106,8 +112,12 @@ describe('parseParams', () => {
   const TRUE = ['true', '1', 'yes', 'TRUE', 'Yes', ' true '];
   const FALSE = ['false', '0', 'no', 'FALSE', 'No', ' 0 '];
   for (const flag of ['send_notification', 'async'] as const) {
-    for (const v of TRUE) it(`${flag}=${JSON.stringify(v)} is true`, () => assert.equal(parseParams({ action: 'add', [flag]: v })[flag], true));
-    for (const v of FALSE) it(`${flag}=${JSON.stringify(v)} is false`, () => assert.equal(parseParams({ action: 'add', [flag]: v })[flag], false));
+    for (const v of TRUE)
+      it(`${flag}=${JSON.stringify(v)} is true`, () =>
+        assert.equal(parseParams({ action: 'add', [flag]: v })[flag], true));
+    for (const v of FALSE)
+      it(`${flag}=${JSON.stringify(v)} is false`, () =>
+        assert.equal(parseParams({ action: 'add', [flag]: v })[flag], false));
     it(`${flag} left out is undefined`, () => assert.equal(parseParams({ action: 'add' })[flag], undefined));
     for (const v of ['', 'maybe', '2', 'on', 'y', 'truee', '-1']) {
       it(`${flag}=${JSON.stringify(v)} is refused, naming the parameter and the value`, () => {

@@ -1,14 +1,13 @@
+import { DEFAULT_API_URL, ENV_OVERRIDES } from '../constants';
 import { describeConfigError, pluginConfigSchema, type PluginConfigInput } from './schema';
 
 type EnvFn = ((key: string, fallback?: string) => string | undefined) & Record<string, unknown>;
 
-const DEFAULT_API_URL = 'https://api.customerly.io/v1';
-
 export default {
   default: ({ env }: { env: EnvFn }): PluginConfigInput => ({
-    webhookKey: env('CUSTOMERLY_WEBHOOK_KEY', '') ?? '',
-    apiToken: env('CUSTOMERLY_API_TOKEN', '') ?? '',
-    apiUrl: env('CUSTOMERLY_API_URL', DEFAULT_API_URL) || DEFAULT_API_URL,
+    webhookKey: env(ENV_OVERRIDES.webhookKey, '') ?? '',
+    apiToken: env(ENV_OVERRIDES.apiToken, '') ?? '',
+    apiUrl: env(ENV_OVERRIDES.apiUrl, DEFAULT_API_URL) || DEFAULT_API_URL,
   }),
   validator(config: unknown): void {
     const result = pluginConfigSchema.safeParse(config);

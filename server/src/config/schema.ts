@@ -1,30 +1,30 @@
 import { z } from 'zod';
+import { MAPPING_TYPES, PROCESSING_MODES, USERNAME_FORMATS } from '../../../shared/contracts/settings';
+import { IDENTITY_FIELDS, PASSWORD_TARGET, includes } from '../constants';
 
 /**
  * The plugin's configuration, as given in `config/plugins.(js|ts)` under `customerly.config`.
- * Values saved in the admin panel win over these; environment variables win over both for secrets.
+ * Values saved in the admin panel win over these; environment variables win over both for the secrets and the API
+ * URL (see services/settings/store.ts).
  */
 
 const attributeName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a content-type attribute name (letters, digits, underscore)');
 
-/** Contact fields that identify it: they are stored in clear, so they can never be a password source. */
-const PASSWORD_FORBIDDEN_SOURCES = ['email', 'crmhero_user_id', 'user_id', 'tags', 'is_user'];
-
-export const mappingTypes = ['string', 'number', 'boolean', 'date', 'json'] as const;
-
 export const fieldMappingRowSchema = z
   .object({
     from: z.string().min(1, "a Customerly field such as 'name' or 'attributes.plan'"),
     to: attributeName,
-    type: z.enum(mappingTypes).default('string'),
+    type: z.enum(MAPPING_TYPES).default('string'),
     /** Write empty values (null, '') too; by default they are skipped. */
     writeEmpty: z.boolean().default(false),
   })
   .strict()
-  .refine((row) => row.to !== 'user_pass' || !PASSWORD_FORBIDDEN_SOURCES.includes(row.from), {
-    message: "the password (user_pass) cannot come from the contact's email, ids or tags: map a Customerly attribute instead",
+  // The contact's identity fields are stored in clear, so they can never be a password source.
+  .refine((row) => row.to !== PASSWORD_TARGET || !includes(IDENTITY_FIELDS, row.from), {
+    message:
+      "the password (user_pass) cannot come from the contact's email, ids or tags: map a Customerly attribute instead",
     path: ['from'],
   });
 
@@ -36,7 +36,7 @@ export const pluginConfigSchema = z
     defaultRole: z.string().default(''),
     allowedRoles: z.array(z.string().min(1)).default([]),
     confirmed: z.boolean().default(true),
-    usernameFormat: z.enum(['email', 'email-local', 'name']).default('email'),
+    usernameFormat: z.enum(USERNAME_FORMATS).default('email'),
     returnPassword: z
       .object({ enabled: z.boolean().default(false), attribute: z.string().default('') })
       .strict()
@@ -56,7 +56,7 @@ export const pluginConfigSchema = z
       .strict()
       .default({ always: false, subject: '', text: '', html: '', siteName: '' }),
     fieldMapping: z.array(fieldMappingRowSchema).default([]),
-    processing: z.enum(['sync', 'queued']).default('sync'),
+    processing: z.enum(PROCESSING_MODES).default('sync'),
     /**
      * Lead payloads (whoever typed an email into the chat widget; the email is not verified):
      *  - `safe`: a lead may create a user, and may update the user it created (linked to that same lead); it never
@@ -72,7 +72,12 @@ export const pluginConfigSchema = z
     followEmailChanges: z.boolean().default(true),
     userTagsField: attributeName.default('tags'),
     /** Largest webhook body accepted, in bytes (413 above it). */
-    maxBodyBytes: z.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(10 * 1024 * 1024)
+      .default(256 * 1024),
     customerly: z
       .object({
         timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
@@ -104,7 +109,17 @@ export const pluginConfigSchema = z
         retentionDays: z.number().min(0.0001).max(3650).default(30),
       })
       .strict()
-      .default({ enabled: true, concurrency: 2, pollMs: 1000, leaseMs: 300_000, maxAttempts: 8, retryBaseMs: 5_000, retryMaxMs: 3_600_000, syncWaitMs: 10_000, retentionDays: 30 }),
+      .default({
+        enabled: true,
+        concurrency: 2,
+        pollMs: 1000,
+        leaseMs: 300_000,
+        maxAttempts: 8,
+        retryBaseMs: 5_000,
+        retryMaxMs: 3_600_000,
+        syncWaitMs: 10_000,
+        retentionDays: 30,
+      }),
     /** Per-IP rate limit of the webhook route: a token bucket. */
     rateLimit: z
       .object({

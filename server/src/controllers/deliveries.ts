@@ -1,32 +1,45 @@
+import type { Context } from 'koa';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import { getService } from '../utils/get-service';
+import { documentIdSchema, listQuerySchema } from '../validation/deliveries';
+import { parseInput } from '../validation/errors';
 
-const DOCUMENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const notFound = () => new errors.NotFoundError('No delivery has this id: pick one from the delivery log.');
 
 /** Thin: the delivery log API. */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
-  const deliveries = () => strapi.plugin('customerly').service('deliveries');
-  const documentIdOf = (ctx: any): string => {
-    const id = String(ctx.params.documentId ?? '');
-    if (!DOCUMENT_ID.test(id)) throw new errors.NotFoundError('No delivery has this id: pick one from the delivery log.');
-    return id;
+  const deliveries = () => getService(strapi, 'deliveries');
+  const documentIdOf = (ctx: Context): string => {
+    const parsed = documentIdSchema.safeParse(String(ctx.params.documentId ?? ''));
+    if (!parsed.success) throw notFound();
+    return parsed.data;
   };
   return {
-    async find(ctx: any) {
-      const { results, pagination, counts } = await deliveries().list(ctx.query);
+    async find(ctx: Context) {
+      const query = parseInput(
+        listQuerySchema,
+        ctx.query ?? {},
+        'The filters are not valid: see the highlighted fields.'
+      );
+      const { results, pagination, counts } = await deliveries().list(query);
       ctx.body = { data: results, meta: { pagination, counts } };
     },
-    async findOne(ctx: any) {
+    async findOne(ctx: Context) {
       const delivery = await deliveries().findOne(documentIdOf(ctx));
-      if (!delivery) throw new errors.NotFoundError('No delivery has this id: pick one from the delivery log.');
+      if (!delivery) throw notFound();
       ctx.body = { data: delivery };
     },
-    async replay(ctx: any) {
+    async replay(ctx: Context) {
       const documentId = documentIdOf(ctx);
-      const exists = await deliveries().findOne(documentId);
-      if (!exists) throw new errors.NotFoundError('No delivery has this id: pick one from the delivery log.');
-      const answer: { status: number; body: Record<string, unknown> } = await strapi.plugin('customerly').service('webhook').replay(documentId);
-      ctx.body = { data: { answer: { status: answer.status, body: answer.body }, delivery: await deliveries().findOne(documentId) } };
+      if (!(await deliveries().findOne(documentId))) throw notFound();
+      const answer = await getService(strapi, 'webhook').replay(documentId);
+      ctx.body = {
+        data: {
+          answer: { status: answer.status, body: answer.body },
+          delivery: await deliveries().findOne(documentId),
+        },
+      };
     },
   };
 };

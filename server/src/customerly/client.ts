@@ -1,13 +1,15 @@
 import { z } from 'zod';
-import { CustomerlyAuthError, CustomerlyRedirectError, CustomerlyResponseError, CustomerlyUnavailableError } from './errors';
-import { ConcurrencyLimiter } from './limiter';
+import type { ContactKind } from '../../../shared/contracts/webhook';
 import {
-  contactAnswerSchema,
-  errorBodySchema,
-  tagsAnswerSchema,
-  upsertAnswerSchema,
-  type ApiContact,
-} from './schemas';
+  CustomerlyAuthError,
+  CustomerlyRedirectError,
+  CustomerlyResponseError,
+  CustomerlyUnavailableError,
+} from './errors';
+import type { ConcurrencyLimiter } from './limiter';
+import { backoffDelay, parseRetryAfter } from './retry';
+import { sendOnce } from './http';
+import { contactAnswerSchema, errorBodySchema, tagsAnswerSchema, upsertAnswerSchema, type ApiContact } from './schemas';
 
 export interface CustomerlyClientOptions {
   apiUrl: string;
@@ -20,7 +22,7 @@ export interface CustomerlyClientOptions {
    * The wait budget: how long, counted from the client's creation, its calls may take in all (requests and the
    * pauses between retries) before a retry is handed to the caller instead. When the next pause (a Retry-After or
    * the backoff) would end past it, the call throws CustomerlyUnavailableError carrying that pause as
-   * `retryAfterMs`, and the queue schedules the retry. A client is made per delivery (services/customerly-api.ts),
+   * `retryAfterMs`, and the queue schedules the retry. A client is made per delivery (services/sync/customerly-api.ts),
    * so this bounds how long a synchronous webhook waits for Customerly. Undefined: no budget.
    */
   maxWaitMs?: number;
@@ -33,7 +35,7 @@ export interface CustomerlyClientOptions {
   onRetry?: (info: { attempt: number; status?: number; delayMs: number; reason: string }) => void;
 }
 
-export type ContactKind = 'user' | 'lead';
+export type { ContactKind };
 export interface FoundContact {
   kind: ContactKind;
   contact: ApiContact;
@@ -43,21 +45,6 @@ const AUTH_MESSAGES = [/access token not found/i, /must provide a valid header a
 const NOT_FOUND_MESSAGE = /user doesn'?t exist|lead doesn'?t exist|not found/i;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Retry-After is seconds or an HTTP date. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/** Capped exponential backoff with full jitter: attempt 1 waits up to 500 ms, then 1 s, 2 s, ... */
-export function backoffDelay(attempt: number, maxMs: number, random = Math.random): number {
-  const ceiling = Math.min(maxMs, 500 * 2 ** (attempt - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; notFound: true };
 
@@ -103,13 +90,25 @@ export class CustomerlyClient {
     const failed = [...(answer.value.data.errors ?? []), ...(answer.value.data.not_added ?? [])];
     if (failed.length) {
       // The rejected items echo the attributes sent (a password, say): report only that they were rejected.
-      throw new CustomerlyResponseError(`Customerly did not accept the update of ${email} (${failed.length} item rejected)`, 200);
+      throw new CustomerlyResponseError(
+        `Customerly did not accept the update of ${email} (${failed.length} item rejected)`,
+        200
+      );
     }
   }
 
   async listTags(): Promise<string[]> {
     const answer = await this.request('GET', '/tags', {}, undefined, tagsAnswerSchema);
     return answer.ok ? answer.value.data : [];
+  }
+
+  /**
+   * Whether Customerly accepts the token ("Test connection"): `GET /tags`, any 2xx answer being a yes. Throws as
+   * every call does (CustomerlyAuthError for a refused token); a 404 is a CustomerlyResponseError (a wrong API URL).
+   */
+  async checkToken(): Promise<void> {
+    const answer = await this.request('GET', '/tags', {}, undefined, z.unknown());
+    if (!answer.ok) throw new CustomerlyResponseError('Customerly answered GET /tags with "not found"', 404);
   }
 
   private async getContact(path: string, query: Record<string, string>): Promise<ApiContact | null> {
@@ -129,12 +128,22 @@ export class CustomerlyClient {
     const where = `${method} ${path}`;
 
     for (let attempt = 1; ; attempt++) {
-      const result = await this.opts.limiter.run(() => this.once(method, url, body));
+      const result = await this.opts.limiter.run(() => {
+        this.requestCount++;
+        return sendOnce(method, url, body, this.opts);
+      });
       const canRetry = attempt <= this.opts.maxRetries;
 
       if (result.type === 'redirect') throw new CustomerlyRedirectError(where, result.status, result.locationOrigin);
       if (result.type === 'network') {
-        if (!canRetry) throw new CustomerlyUnavailableError(`Customerly did not answer ${where}: ${result.reason}`);
+        if (!canRetry) {
+          throw new CustomerlyUnavailableError(
+            `Customerly did not answer ${where}: ${result.reason}`,
+            undefined,
+            undefined,
+            result.timedOut
+          );
+        }
         await this.wait(where, attempt, undefined, result.reason);
         continue;
       }
@@ -150,17 +159,24 @@ export class CustomerlyClient {
       if (status === 429 || status >= 500) {
         const reason = `HTTP ${status}${message ? ` (${message})` : ''}`;
         const retryAfterMs = parseRetryAfter(retryAfter);
-        if (!canRetry) throw new CustomerlyUnavailableError(`Customerly kept failing ${where}: ${reason}`, retryAfterMs);
+        if (!canRetry)
+          throw new CustomerlyUnavailableError(`Customerly kept failing ${where}: ${reason}`, retryAfterMs, status);
         await this.wait(where, attempt, retryAfterMs, reason, status);
         continue;
       }
       if (status === 404) return { ok: false, notFound: true };
       if (status >= 400) {
-        throw new CustomerlyResponseError(`Customerly refused ${where}: HTTP ${status}${message ? ` (${message})` : ''}`, status);
+        throw new CustomerlyResponseError(
+          `Customerly refused ${where}: HTTP ${status}${message ? ` (${message})` : ''}`,
+          status
+        );
       }
       const parsed = schema.safeParse(json);
       if (!parsed.success) {
-        throw new CustomerlyResponseError(`Customerly answered ${where} in an unexpected shape: ${parsed.error.issues[0]?.message ?? ''}`, status);
+        throw new CustomerlyResponseError(
+          `Customerly answered ${where} in an unexpected shape: ${parsed.error.issues[0]?.message ?? ''}`,
+          status
+        );
       }
       return { ok: true, value: parsed.data };
     }
@@ -171,67 +187,32 @@ export class CustomerlyClient {
    * longer than maxBackoffMs (only a Retry-After can be) or that would end past the wait budget is not taken: the
    * call gives up with CustomerlyUnavailableError carrying the pause, and the queue retries after it.
    */
-  private async wait(where: string, attempt: number, retryAfterMs: number | undefined, reason: string, status?: number) {
+  private async wait(
+    where: string,
+    attempt: number,
+    retryAfterMs: number | undefined,
+    reason: string,
+    status?: number
+  ) {
     const delayMs = retryAfterMs ?? backoffDelay(attempt, this.opts.maxBackoffMs);
     const giveUp = (why: string) =>
-      new CustomerlyUnavailableError(`Customerly kept failing ${where}: ${reason}; ${why}, so the retry is left to the queue`, delayMs);
+      new CustomerlyUnavailableError(
+        `Customerly kept failing ${where}: ${reason}; ${why}, so the retry is left to the queue`,
+        delayMs,
+        status
+      );
     if (delayMs > this.opts.maxBackoffMs) {
-      throw giveUp(`it asks to wait ${seconds(delayMs)}, more than customerly.maxBackoffMs (${seconds(this.opts.maxBackoffMs)})`);
+      throw giveUp(
+        `it asks to wait ${seconds(delayMs)}, more than customerly.maxBackoffMs (${seconds(this.opts.maxBackoffMs)})`
+      );
     }
     if (this.now() + delayMs > this.waitDeadline) {
-      throw giveUp(`waiting ${seconds(delayMs)} more would pass the ${seconds(this.opts.maxWaitMs ?? 0)} a delivery waits for Customerly`);
+      throw giveUp(
+        `waiting ${seconds(delayMs)} more would pass the ${seconds(this.opts.maxWaitMs ?? 0)} a delivery waits for Customerly`
+      );
     }
     this.opts.onRetry?.({ attempt, status, delayMs, reason });
     await this.sleep(delayMs);
-  }
-
-  private async once(
-    method: string,
-    url: URL,
-    body: unknown
-  ): Promise<
-    | { type: 'http'; status: number; text: string; retryAfter: string | null }
-    | { type: 'redirect'; status: number; locationOrigin?: string }
-    | { type: 'network'; reason: string }
-  > {
-    this.requestCount++;
-    try {
-      const res = await fetch(url, {
-        method,
-        headers: {
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          Authentication: `AccessToken: ${this.opts.token}`,
-          Authorization: `Bearer ${this.opts.token}`,
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.opts.timeoutMs),
-        // Never follow a redirect: the auth headers would go to the host it names (fetch drops `Authorization`
-        // across origins, not `Authentication`). 'manual' rather than 'error' (as in settings-connection.ts):
-        // Node's fetch then hands back the 3xx itself, so the error can name its status; it follows nothing either.
-        redirect: 'manual',
-      });
-      if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) {
-        await res.body?.cancel().catch(() => undefined);
-        return { type: 'redirect', status: res.status, locationOrigin: originOf(res.headers.get('location'), url) };
-      }
-      const text = await res.text();
-      return { type: 'http', status: res.status, text, retryAfter: res.headers.get('retry-after') };
-    } catch (e) {
-      const err = e as Error;
-      const reason = err.name === 'TimeoutError' || err.name === 'AbortError' ? `timed out after ${this.opts.timeoutMs} ms` : err.message;
-      return { type: 'network', reason };
-    }
-  }
-}
-
-/** Where a redirect pointed, as scheme://host:port only (a path or query could carry anything). */
-function originOf(location: string | null, base: URL): string | undefined {
-  if (!location) return undefined;
-  try {
-    return new URL(location, base).origin;
-  } catch {
-    return undefined;
   }
 }
 

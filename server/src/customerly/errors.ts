@@ -2,7 +2,9 @@
 export class CustomerlyAuthError extends Error {
   readonly kind = 'auth';
   constructor(message: string) {
-    super(`Customerly refused the API token (${message}): check the token in Settings → Customerly or CUSTOMERLY_API_TOKEN.`);
+    super(
+      `Customerly refused the API token (${message}): check the token in Settings → Customerly or CUSTOMERLY_API_TOKEN.`
+    );
     this.name = 'CustomerlyAuthError';
   }
 }
@@ -10,7 +12,14 @@ export class CustomerlyAuthError extends Error {
 /** Customerly could not be reached or kept failing (5xx, 429, timeout) after the retries: worth trying later. */
 export class CustomerlyUnavailableError extends Error {
   readonly kind = 'unavailable';
-  constructor(message: string, readonly retryAfterMs?: number) {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+    /** The last answer's HTTP status (429, 5xx); undefined when there was none (a network failure, a timeout). */
+    readonly httpStatus?: number,
+    /** Whether the last try timed out. */
+    readonly timedOut = false
+  ) {
     super(message);
     this.name = 'CustomerlyUnavailableError';
   }
@@ -19,7 +28,10 @@ export class CustomerlyUnavailableError extends Error {
 /** Customerly answered something this client does not understand, or refused the request (4xx). */
 export class CustomerlyResponseError extends Error {
   readonly kind = 'response';
-  constructor(message: string, readonly status: number) {
+  constructor(
+    message: string,
+    readonly status: number
+  ) {
     super(message);
     this.name = 'CustomerlyResponseError';
   }

@@ -1,4 +1,5 @@
 export * from './client';
 export * from './errors';
 export * from './limiter';
+export * from './retry';
 export type { ApiContact } from './schemas';

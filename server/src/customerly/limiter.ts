@@ -22,7 +22,8 @@ export class ConcurrencyLimiter {
 
   private release(): void {
     const next = this.waiting.shift();
-    if (next) next(); // the slot passes straight to the next task
+    if (next)
+      next(); // the slot passes straight to the next task
     else this.active--;
   }
 

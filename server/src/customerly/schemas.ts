@@ -14,7 +14,10 @@ export const apiContactSchema = z
     name: z.string().optional().nullable(),
     is_user: z.union([z.number(), z.boolean()]).optional().nullable(),
     attributes: z.record(z.string(), z.unknown()).optional().nullable(),
-    tags: z.array(z.union([z.string(), z.object({ name: z.string() }).loose()])).optional().nullable(),
+    tags: z
+      .array(z.union([z.string(), z.object({ name: z.string() }).loose()]))
+      .optional()
+      .nullable(),
   })
   .loose();
 

@@ -1,3 +1,4 @@
+import type { Context, Next } from 'koa';
 import { redactUrl } from '../utils/redact';
 
 /**
@@ -8,7 +9,7 @@ import { redactUrl } from '../utils/redact';
  * The webhook route's intake redacts its URL before anything reads it as well.
  */
 export default () => {
-  return async (ctx: any, next: () => Promise<unknown>) => {
+  return async (ctx: Context, next: Next) => {
     try {
       await next();
     } finally {

@@ -1,18 +1,40 @@
-import { ACTIONS, type PluginAction } from '../permissions';
+import { ACTIONS, type PluginAction } from '../../../shared/contracts/permissions';
 
 /** Every admin route checks its RBAC action; tests/unit/settings-routes.test.ts fails on a route without one. */
-const guard = (action: PluginAction) => ({ policies: [{ name: 'admin::hasPermissions', config: { actions: [action] } }] });
+const guard = (action: PluginAction) => ({
+  policies: [{ name: 'admin::hasPermissions', config: { actions: [action] } }],
+});
 
 export default {
   type: 'admin',
   routes: [
     { method: 'GET', path: '/settings', handler: 'settings.find', config: guard(ACTIONS.settingsRead) },
     { method: 'PUT', path: '/settings', handler: 'settings.update', config: guard(ACTIONS.settingsUpdate) },
-    { method: 'POST', path: '/settings/access-key', handler: 'settings.rotateKey', config: guard(ACTIONS.settingsUpdate) },
+    {
+      method: 'POST',
+      path: '/settings/access-key',
+      handler: 'settings.rotateKey',
+      config: guard(ACTIONS.settingsUpdate),
+    },
     { method: 'POST', path: '/settings/reveal', handler: 'settings.reveal', config: guard(ACTIONS.settingsUpdate) },
-    { method: 'POST', path: '/settings/test-connection', handler: 'settings.testConnection', config: guard(ACTIONS.settingsUpdate) },
+    {
+      method: 'POST',
+      path: '/settings/test-connection',
+      handler: 'settings.testConnection',
+      config: guard(ACTIONS.settingsUpdate),
+    },
     { method: 'GET', path: '/deliveries', handler: 'deliveries.find', config: guard(ACTIONS.deliveriesRead) },
-    { method: 'GET', path: '/deliveries/:documentId', handler: 'deliveries.findOne', config: guard(ACTIONS.deliveriesRead) },
-    { method: 'POST', path: '/deliveries/:documentId/replay', handler: 'deliveries.replay', config: guard(ACTIONS.deliveriesReplay) },
+    {
+      method: 'GET',
+      path: '/deliveries/:documentId',
+      handler: 'deliveries.findOne',
+      config: guard(ACTIONS.deliveriesRead),
+    },
+    {
+      method: 'POST',
+      path: '/deliveries/:documentId/replay',
+      handler: 'deliveries.replay',
+      config: guard(ACTIONS.deliveriesReplay),
+    },
   ],
 };

@@ -1,29 +1,37 @@
-import settings from './settings';
 import webhook from './webhook';
+import deliveryRecord from './delivery/store';
+import queue from './delivery/queue';
+import runner from './delivery/runner';
+import worker from './delivery/worker';
+import deliveries from './delivery/log';
 import sync from './sync';
-import users from './users';
-import roles from './roles';
-import tags from './tags';
-import deliveryRecord from './delivery-record';
-import customerlyApi from './customerly-api';
-import welcomeEmail from './welcome-email';
-import deliveries from './deliveries';
-import queue from './queue';
-import runner from './runner';
-import worker from './worker';
+import users from './sync/users';
+import roles from './sync/roles';
+import tags from './sync/tags';
+import customerlyApi from './sync/customerly-api';
+import welcomeEmail from './sync/welcome-email';
+import settings from './settings';
 
+/**
+ * The registered services, by domain. Their names are the plugin's API (`strapi.plugin('customerly').service(name)`,
+ * typed through utils/get-service.ts): keep them when files move.
+ */
 export default {
-  settings,
+  // webhook/: receiving a call (access key, parameters, body, contact) and every answer it gets.
   webhook,
+  // delivery/: the store, the durable queue, the runner and worker, the delivery log (read side).
+  'delivery-record': deliveryRecord,
+  queue,
+  runner,
+  worker,
+  deliveries,
+  // sync/: what a delivery does to a users-permissions user.
   sync,
   users,
   roles,
   tags,
-  'delivery-record': deliveryRecord,
   'customerly-api': customerlyApi,
   'welcome-email': welcomeEmail,
-  deliveries,
-  queue,
-  runner,
-  worker,
+  // settings/: the effective settings, the panel's view and saves, the connection test.
+  settings,
 };

@@ -11,7 +11,7 @@ const PREFIX = 'enc1';
 export const KEY_LABELS = {
   /** AES-256-GCM of the settings' secrets and of the secrets sealed on a delivery. */
   secrets: 'customerly settings secrets v1',
-  /** HMAC-SHA256 that signs each delivery row (see utils/delivery-mac.ts). */
+  /** HMAC-SHA256 that signs each delivery row (see services/delivery/mac.ts). */
   deliveryMac: 'customerly delivery mac v1',
 } as const;
 
@@ -57,10 +57,14 @@ export class SecretBox {
   }
 }
 
-export const isEncrypted = (value: unknown): value is string => typeof value === 'string' && value.startsWith(`${PREFIX}:`);
+export const isEncrypted = (value: unknown): value is string =>
+  typeof value === 'string' && value.startsWith(`${PREFIX}:`);
 
 /** The key material of this Strapi app: the admin encryption key, else the app keys. */
-export function keyMaterial(getConfig: (path: string) => unknown): { material: string; source: 'encryptionKey' | 'appKeys' } {
+export function keyMaterial(getConfig: (path: string) => unknown): {
+  material: string;
+  source: 'encryptionKey' | 'appKeys';
+} {
   const encryptionKey = getConfig('admin.secrets.encryptionKey');
   if (typeof encryptionKey === 'string' && encryptionKey) return { material: encryptionKey, source: 'encryptionKey' };
   const appKeys = getConfig('server.app.keys');

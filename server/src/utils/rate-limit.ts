@@ -6,7 +6,10 @@ export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private lastSweep = Date.now();
 
-  constructor(private readonly burst: number, private readonly perSecond: number) {}
+  constructor(
+    private readonly burst: number,
+    private readonly perSecond: number
+  ) {}
 
   /** 0 when the request may go, else the seconds to wait before the next one may. */
   take(key: string, now = Date.now()): number {

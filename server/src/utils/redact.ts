@@ -4,9 +4,19 @@
  * `tokens` or `password_hint` are other names.
  */
 const SECRET_NAMES = new Set([
-  'accesskey', 'apitoken', 'token', 'password', 'userpass', 'pass', 'secret', 'authorization', 'authentication',
+  'accesskey',
+  'apitoken',
+  'token',
+  'password',
+  'userpass',
+  'pass',
+  'secret',
+  'authorization',
+  'authentication',
   // OAuth parameters (users-permissions' provider callbacks carry them in the query string).
-  'accesstoken', 'refreshtoken', 'idtoken',
+  'accesstoken',
+  'refreshtoken',
+  'idtoken',
 ]);
 
 export const REDACTED = '[redacted]';
@@ -88,7 +98,7 @@ const MIN_SECRET_IN_TEXT = 8;
 /**
  * A deep copy of a JSON value for display (answers, the delivery log), with the values under secret keys replaced,
  * and the given secret values replaced where a string is one, or, for long secrets, where it contains one (an error
- * message quoting it). Never used on data that is processed: see webhook/payload-secrets.ts for what is stored.
+ * message quoting it). Never used on data that is processed: see services/webhook/payload-secrets.ts for what is stored.
  */
 export function redactValue(value: unknown, secrets: string[] = [], depth = 0): unknown {
   if (depth > 32) return REDACTED;
@@ -106,7 +116,12 @@ export function redactValue(value: unknown, secrets: string[] = [], depth = 0): 
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
       // defineProperty: a key named "__proto__" stays a plain key and never becomes the copy's prototype.
-      Object.defineProperty(out, k, { value: isSecretKey(k) ? REDACTED : redactValue(v, secrets, depth + 1), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, k, {
+        value: isSecretKey(k) ? REDACTED : redactValue(v, secrets, depth + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }

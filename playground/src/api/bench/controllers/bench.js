@@ -9,9 +9,21 @@ module.exports = ({ strapi }) => ({
     // ?record=1: also store the delivery first and its outcome last (the two writes durability costs).
     const record = ctx.query.record === '1';
     const delivery = record
-      ? await strapi.db.query(DELIVERY).create({ data: { eventId: `${Date.now()}-${Math.random()}`, receivedAt: new Date(), action: 'update_tags', email, payload: ctx.request.body, status: 'processing', attempts: 1 } })
+      ? await strapi.db.query(DELIVERY).create({
+          data: {
+            eventId: `${Date.now()}-${Math.random()}`,
+            receivedAt: new Date(),
+            action: 'update_tags',
+            email,
+            payload: ctx.request.body,
+            status: 'processing',
+            attempts: 1,
+          },
+        })
       : null;
-    const user = await strapi.db.query(USER).findOne({ where: { email: { $eqi: email } }, populate: { tags: { select: ['id', 'name'] } } });
+    const user = await strapi.db
+      .query(USER)
+      .findOne({ where: { email: { $eqi: email } }, populate: { tags: { select: ['id', 'name'] } } });
     if (!user) return ctx.notFound();
     const keys = tags.map((t) => t.toLowerCase());
     const found = await strapi.db.query(TAG).findMany({ where: { nameKey: { $in: keys } }, select: ['id', 'nameKey'] });
@@ -22,8 +34,13 @@ module.exports = ({ strapi }) => ({
         ids.set(name.toLowerCase(), created.id);
       }
     }
-    await strapi.documents(USER).update({ documentId: user.documentId, data: { tags: { set: keys.map((k) => ({ id: ids.get(k) })) } } });
-    if (delivery) await strapi.db.query(DELIVERY).update({ where: { id: delivery.id }, data: { status: 'done', result: { ok: true } } });
+    await strapi
+      .documents(USER)
+      .update({ documentId: user.documentId, data: { tags: { set: keys.map((k) => ({ id: ids.get(k) })) } } });
+    if (delivery)
+      await strapi.db
+        .query(DELIVERY)
+        .update({ where: { id: delivery.id }, data: { status: 'done', result: { ok: true } } });
     ctx.body = { ok: true };
   },
 });

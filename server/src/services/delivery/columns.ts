@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import type { Core, UID } from '@strapi/strapi';
+
+/** The app's knex instance, and one of its query builders: the plugin's plain statements on its own tables. */
+export type Knex = Core.Strapi['db']['connection'];
+export type QueryBuilder = ReturnType<Knex>;
+
+/**
+ * The table and column names of a content type, from Strapi's metadata, for the few hot-path statements the
+ * plugin writes directly. Looked up once per content type.
+ */
+export function tableColumns<A extends string>(strapi: Core.Strapi, uid: UID.ContentType, attributes: readonly A[]) {
+  const meta = strapi.db.metadata.get(uid);
+  const out = { table: meta.tableName } as { table: string } & Record<A, string>;
+  for (const a of attributes) {
+    const attribute = meta.attributes[a];
+    (out as Record<string, string>)[a] =
+      attribute && 'columnName' in attribute && attribute.columnName ? attribute.columnName : a;
+  }
+  return out;
+}
+
+/** Memoises `make` on first use (metadata is only complete after Strapi has loaded). */
+export function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
+/** A documentId in Strapi's format (24 lower-case letters and digits, starting with a letter). */
+export function newDocumentId(): string {
+  const bytes = randomBytes(24);
+  let id = String.fromCharCode(97 + (bytes[0]! % 26));
+  for (let i = 1; i < 24; i++) id += '0123456789abcdefghijklmnopqrstuvwxyz'[bytes[i]! % 36];
+  return id;
+}

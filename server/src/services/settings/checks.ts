@@ -1,0 +1,52 @@
+import type { Core } from '@strapi/strapi';
+import { tagsFieldOf } from '../../config/read';
+import type { PluginConfig } from '../../config/schema';
+import { ENV_OVERRIDES, type EnvOverridable } from '../../constants';
+import { getService } from '../../utils/get-service';
+import type { FieldError } from '../../validation/errors';
+import type { SettingsUpdate } from '../../validation/settings';
+import { mappingRowProblem } from '../sync/field-mapping';
+import { userAttributes } from '../sync/users-permissions';
+import { envValue } from './store';
+
+/** The fields of a save that an environment variable sets: the environment wins, so they cannot be changed here. */
+export function lockedFieldErrors(update: SettingsUpdate): FieldError[] {
+  return (Object.keys(ENV_OVERRIDES) as EnvOverridable[])
+    .filter((key) => update[key] !== undefined && envValue(key) !== undefined)
+    .map((key) => ({
+      path: [key],
+      message: `${ENV_OVERRIDES[key]} is set in the environment, which wins: change it there`,
+    }));
+}
+
+/** Checks what needs the database: roles that exist, mapping targets the user schema has. */
+export async function referenceProblems(
+  strapi: Core.Strapi,
+  next: PluginConfig,
+  update: SettingsUpdate
+): Promise<FieldError[]> {
+  const problems: FieldError[] = [];
+  const roles = await getService(strapi, 'roles').list();
+  const exists = (n: string) =>
+    roles.some((r) => r.type.toLowerCase() === n.toLowerCase() || r.name.toLowerCase() === n.toLowerCase());
+  if (update.defaultRole && !exists(update.defaultRole)) {
+    problems.push({ path: ['defaultRole'], message: `there is no users-permissions role "${update.defaultRole}"` });
+  }
+  update.allowedRoles?.forEach((r, i) => {
+    if (!exists(r))
+      problems.push({ path: ['allowedRoles', String(i)], message: `there is no users-permissions role "${r}"` });
+  });
+  const attributes = userAttributes(strapi);
+  const tagsField = tagsFieldOf(strapi);
+  update.fieldMapping?.forEach((row, i) => {
+    const problem = mappingRowProblem(row, attributes, tagsField);
+    if (problem) problems.push({ path: ['fieldMapping', String(i), 'to'], message: problem });
+  });
+  if (next.returnPassword.enabled && !next.returnPassword.attribute) {
+    problems.push({
+      path: ['returnPassword', 'attribute'],
+      message: 'name the Customerly attribute that receives the password',
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,73 @@
+import type { Core } from '@strapi/strapi';
+import type { PluginConfig } from '../../config/schema';
+import type { CustomerlyClient } from '../../customerly';
+import { getService } from '../../utils/get-service';
+import type { ContactInput } from '../webhook/contact';
+import type { WrittenUser } from './write-user';
+import type { SyncNotes, SyncRequest } from './types';
+
+/** `welcomeEmail` and `passwordReturn` of the answer. */
+export interface AfterAdd {
+  welcomeEmail: 'not-requested' | 'not-sent-existing-user' | 'sent' | 'failed';
+  passwordReturn: 'not-enabled' | 'not-created' | 'not-generated' | 'written' | 'failed';
+}
+
+/**
+ * Step 5, after an `add` saved the user: the welcome email, and the generated password written back to Customerly.
+ * Their failures do not undo the user: they are warnings.
+ */
+export async function afterAdd(
+  strapi: Core.Strapi,
+  req: SyncRequest,
+  contact: ContactInput,
+  written: WrittenUser,
+  settings: PluginConfig,
+  client: CustomerlyClient | null,
+  notes: SyncNotes
+): Promise<AfterAdd> {
+  return {
+    welcomeEmail: await sendWelcome(strapi, req, written, settings, notes),
+    passwordReturn: await returnPassword(settings, client, contact, written.password, notes),
+  };
+}
+
+async function sendWelcome(
+  strapi: Core.Strapi,
+  req: SyncRequest,
+  written: WrittenUser,
+  settings: PluginConfig,
+  notes: SyncNotes
+): Promise<AfterAdd['welcomeEmail']> {
+  if (!(req.params.send_notification ?? settings.welcomeEmail.always)) return 'not-requested';
+  if (!written.created) return 'not-sent-existing-user';
+  try {
+    await getService(strapi, 'welcome-email').send(written.user, settings);
+    return 'sent';
+  } catch (e) {
+    notes.warnings.push(`the welcome email could not be sent: ${(e as Error).message}`);
+    return 'failed';
+  }
+}
+
+async function returnPassword(
+  settings: PluginConfig,
+  client: CustomerlyClient | null,
+  contact: ContactInput,
+  password: WrittenUser['password'],
+  notes: SyncNotes
+): Promise<AfterAdd['passwordReturn']> {
+  if (!settings.returnPassword.enabled) return 'not-enabled';
+  if (!password) return 'not-created';
+  if (!password.generated) return 'not-generated';
+  if (!client) {
+    notes.warnings.push('the password could not be returned: no Customerly API token is set');
+    return 'failed';
+  }
+  try {
+    await client.writeAttributes(contact.kind, contact.email, { [settings.returnPassword.attribute]: password.value });
+    return 'written';
+  } catch (e) {
+    notes.warnings.push(`the password could not be returned to Customerly: ${(e as Error).message}`);
+    return 'failed';
+  }
+}

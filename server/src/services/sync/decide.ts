@@ -1,0 +1,56 @@
+import type { Core } from '@strapi/strapi';
+import type { PluginConfig } from '../../config/schema';
+import { tagsFieldOf } from '../../config/read';
+import { REDACTED } from '../../utils/redact';
+import { getService } from '../../utils/get-service';
+import type { ContactInput } from '../webhook/contact';
+import { applyMapping, type MappingResult } from './field-mapping';
+import { requestedRole, type RolePolicy, type RoleRef } from './roles';
+import type { TagRef } from './tags';
+import { userAttributes } from './users-permissions';
+import type { SyncNotes, SyncRequest } from './types';
+
+/** What the delivery will write, decided before anything is. */
+export interface SyncPlan {
+  /** Present when a role may be given: a role parameter, or a new user. */
+  policy?: RolePolicy;
+  /** The role the `role=` parameter asks for (checked against the policy). */
+  wantedRole?: RoleRef;
+  /** The mapped fields (not for update_tags). */
+  mapping?: MappingResult;
+  /** The user's tags to be: undefined when the contact's tags are unknown (then they are left as they are). */
+  tags?: TagRef[];
+}
+
+/**
+ * Step 3, decide the role, the fields and the tags. Throws a WebhookError for a role that does not exist or is not
+ * allowed. The tags are created here, outside the user's write, so that a concurrent insert of the same tag cannot
+ * poison it.
+ */
+export async function decide(
+  strapi: Core.Strapi,
+  req: SyncRequest,
+  contact: ContactInput,
+  isNewUser: boolean,
+  settings: PluginConfig,
+  notes: SyncNotes
+): Promise<SyncPlan> {
+  // The role policy is only needed to give a role: a role parameter, or a new user.
+  const { roles, policy } =
+    req.params.role || isNewUser
+      ? await getService(strapi, 'roles').policy(settings)
+      : { roles: [], policy: undefined };
+  const wantedRole = req.params.role && policy ? requestedRole(roles, policy, req.params.role) : undefined;
+
+  const mapping =
+    req.action === 'update_tags'
+      ? undefined
+      : applyMapping(contact, settings.fieldMapping, userAttributes(strapi), tagsFieldOf(strapi));
+  // A replayed delivery has the password redacted: a new one is generated instead.
+  if (mapping?.password === REDACTED) delete mapping.password;
+  if (mapping?.password) notes.secrets.push(mapping.password);
+  for (const s of mapping?.skipped ?? []) notes.warnings.push(`field ${s.from} → ${s.to} skipped: ${s.reason}`);
+
+  const tags = contact.tags ? await getService(strapi, 'tags').ensure(contact.tags) : undefined;
+  return { policy, wantedRole, mapping, tags };
+}

@@ -1,0 +1,142 @@
+import type { Core } from '@strapi/strapi';
+import type { PluginConfig } from '../../config/schema';
+import { describeError } from '../../utils/describe-error';
+import { getService } from '../../utils/get-service';
+import type { StoredDelivery } from '../delivery/store';
+import type { QueueRow } from '../delivery/queue';
+import { requestedRole } from '../sync/roles';
+import { secretValues } from '../settings/schema';
+import { checkAccessKey, givenAccessKey } from './access-key';
+import { REFUSALS, errorAnswer, isWebhookError, queuedAnswer, testAnswer, type WebhookAnswer } from './answers';
+import { parseJsonBody } from './body';
+import { extractContact, type ContactInput } from './contact';
+import type { WebhookIntake } from './intake-state';
+import { parseParams, splitQuery, type WebhookParams } from './params';
+import { sealPayloadSecrets } from './payload-secrets';
+
+/** The key that serialises deliveries for one contact: its email (always known, lower-cased). */
+export const contactKeyOf = (c: Pick<ContactInput, 'email'>) => c.email;
+
+/** A request that passed every check made before anything is stored. */
+interface Accepted {
+  settings: PluginConfig;
+  params: WebhookParams;
+  body: Record<string, unknown> | undefined;
+  contact: ContactInput;
+}
+
+/**
+ * The webhook's pipeline. Every accepted delivery is stored first (queued), then either answered 202 at once
+ * (queued mode, or `async=true`) or processed before answering (synchronous mode) as soon as it is its contact's
+ * turn. A transient failure leaves it queued for a retry and answers 202. Nothing answered 2xx is lost: it is in
+ * the database before the answer, and the workers of any Strapi process finish it.
+ */
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  /**
+   * Checks the request: the access key, the body, the parameters, the contact and the requested role. Returns the
+   * answer instead when the request stops here (a refusal, or `action=test`).
+   */
+  async function check(intake: WebhookIntake): Promise<Accepted | WebhookAnswer> {
+    const settings = await getService(strapi, 'settings').get();
+    const { accessKey, params: rawParams } = splitQuery(intake.querystring);
+    checkAccessKey(settings.webhookKey, givenAccessKey(accessKey, intake.headers));
+    const body = parseJsonBody(intake.body);
+    const params = parseParams(rawParams);
+    if (params.action === 'test') return testAnswer();
+    const contact = extractContact(body, params.email);
+    if (params.role) {
+      const { roles, policy } = await getService(strapi, 'roles').policy(settings);
+      requestedRole(roles, policy, params.role);
+    }
+    return { settings, params, body, contact };
+  }
+
+  /** Stores the delivery, its secrets replaced (by place, never by matching text) and sealed: see payload-secrets.ts. */
+  async function store({ settings, params, body, contact }: Accepted, queued: boolean): Promise<StoredDelivery> {
+    const payload = body ?? {};
+    const secrets = sealPayloadSecrets(payload, contact, settings.fieldMapping, secretValues(settings));
+    return getService(strapi, 'delivery-record').create({
+      action: params.action,
+      params: { ...params },
+      email: contact.email,
+      contactKey: contactKeyOf(contact),
+      payload,
+      secrets,
+      // In synchronous mode the request handles it; the workers step in only if this process dies meanwhile.
+      nextAttemptAt: queued ? Date.now() : Date.now() + settings.queue.syncWaitMs + settings.queue.leaseMs,
+    });
+  }
+
+  /**
+   * Synchronous mode: claims the delivery as soon as it is its contact's turn (no earlier delivery of the contact
+   * pending, the contact free) and runs it. A request waiting for its turn is woken when this process releases
+   * the contact, and polls for releases by other processes; after syncWaitMs it answers 202 and leaves the
+   * delivery to the workers.
+   */
+  async function runNow(delivery: StoredDelivery, settings: PluginConfig): Promise<WebhookAnswer> {
+    const row: QueueRow = { id: delivery.id, contactKey: delivery.contactKey, attempts: delivery.attempts };
+    const queue = getService(strapi, 'queue');
+    const deadline = Date.now() + settings.queue.syncWaitMs;
+    for (let pause = 10; ; pause = Math.min(pause * 2, 250)) {
+      if (await queue.tryClaim(row, settings.queue.leaseMs)) {
+        // The claim counted one more attempt and moved it to processing.
+        const claimed: StoredDelivery = { ...delivery, attempts: (delivery.attempts ?? 0) + 1, status: 'processing' };
+        return getService(strapi, 'runner').execute(row, { delivery: claimed, settings });
+      }
+      if (Date.now() >= deadline) {
+        await queue.reschedule(delivery.id, Date.now());
+        getService(strapi, 'worker').wake();
+        return queuedAnswer(
+          delivery,
+          'An earlier delivery for this contact is still being processed: this one is queued after it.'
+        );
+      }
+      await queue.waitForContact(row.contactKey ?? '', pause);
+    }
+  }
+
+  return {
+    async receive(intake: WebhookIntake): Promise<WebhookAnswer> {
+      let accepted: Accepted;
+      try {
+        const checked = await check(intake);
+        if ('status' in checked) return checked;
+        accepted = checked;
+      } catch (e) {
+        if (isWebhookError(e)) return errorAnswer(e);
+        strapi.log.error(`[customerly] webhook failed before it was stored: ${describeError(e)}`);
+        return errorAnswer(REFUSALS.internalBeforeStored());
+      }
+
+      const queued = accepted.params.async ?? accepted.settings.processing === 'queued';
+      let delivery: StoredDelivery;
+      try {
+        delivery = await store(accepted, queued);
+      } catch (e) {
+        strapi.log.error(`[customerly] the delivery could not be stored: ${describeError(e)}`);
+        return errorAnswer(REFUSALS.notStored());
+      }
+      if (queued) {
+        getService(strapi, 'worker').wake();
+        return queuedAnswer(delivery, 'Queued: it will be processed in the background.');
+      }
+      return runNow(delivery, accepted.settings);
+    },
+
+    /** Runs a stored delivery again, recording a new attempt; answers as the webhook would. */
+    async replay(documentId: string): Promise<WebhookAnswer> {
+      const record = getService(strapi, 'delivery-record');
+      const stored = await record.findByDocumentId(documentId);
+      if (!stored) return errorAnswer(REFUSALS.notFound());
+      // A row the plugin did not write, or that was edited since (its MAC does not match), is never run again.
+      if (!record.verify(stored)) return record.refuseReplay(stored);
+      if (stored.action === 'test') return testAnswer();
+      if (stored.status === 'processing') return errorAnswer(REFUSALS.inProgress());
+      const settings = await getService(strapi, 'settings').get();
+      // Run by this request: the workers step in only if it cannot (as for a synchronous delivery), so that a worker
+      // does not take it first and leave this request waiting syncWaitMs for a delivery already done.
+      await record.requeue(stored, Date.now() + settings.queue.syncWaitMs + settings.queue.leaseMs);
+      return runNow({ ...stored, status: 'queued' }, settings);
+    },
+  };
+};

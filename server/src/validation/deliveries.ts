@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { DELIVERY_PAGE_SIZE, DELIVERY_STATUSES } from '../../../shared/contracts/deliveries';
+import { WEBHOOK_ACTIONS } from '../../../shared/contracts/webhook';
+
+const dateParam = z
+  .string()
+  .trim()
+  .refine((v) => !Number.isNaN(Date.parse(v)), 'a date such as 2025-01-31 or 2025-01-31T12:00:00Z');
+
+const DAY_ONLY = /^\d{4}-\d\d-\d\d$/;
+
+/** `GET /customerly/deliveries?…`: the delivery log's page and filters. */
+export const listQuerySchema = z
+  .object({
+    page: z.coerce.number().int().min(1, 'page starts at 1').default(1),
+    pageSize: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(DELIVERY_PAGE_SIZE.max, `at most ${DELIVERY_PAGE_SIZE.max} per page`)
+      .default(DELIVERY_PAGE_SIZE.default),
+    status: z
+      .string()
+      .trim()
+      .pipe(z.enum(DELIVERY_STATUSES, { error: `one of ${DELIVERY_STATUSES.join(', ')}` }))
+      .optional(),
+    action: z.enum(WEBHOOK_ACTIONS, { error: `one of ${WEBHOOK_ACTIONS.join(', ')}` }).optional(),
+    email: z.string().trim().min(1).max(320).optional(),
+    from: dateParam.transform((v) => new Date(v)).optional(),
+    /** Inclusive: a date given without a time means the whole day. */
+    to: dateParam.transform((v) => new Date(Date.parse(v) + (DAY_ONLY.test(v) ? 86_399_999 : 0))).optional(),
+  })
+  .strip();
+export type ListQuery = z.output<typeof listQuerySchema>;
+
+/** A delivery's documentId in a route (`/deliveries/:documentId`): anything else names no delivery (404). */
+export const documentIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
