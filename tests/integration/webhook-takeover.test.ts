@@ -248,6 +248,25 @@ describe('no account takeover through the webhook (real Strapi)', () => {
       assert.deepEqual(tagNames(await oneUser(app.strapi, 'linked.user@example.com')), ['Pro']);
     });
 
+    it("a lead's own password attribute never becomes the password of the account made for its email", async () => {
+      const res = await app.webhook(
+        { action: 'add' },
+        leadWebhook({
+          email: 'unverified.owner@example.com',
+          crmhero_user_id: 9400,
+          tags: [],
+          attributes: { pass: 'Chosen-By-Visitor-1' },
+        })
+      );
+      assert.equal(res.status, 200, JSON.stringify(res.json));
+      assert.equal(res.json.user.created, true);
+      assert.ok(
+        res.json.warnings.some((w: string) => /lead payload is not used/.test(w)),
+        JSON.stringify(res.json.warnings)
+      );
+      assert.equal(await login(app.baseUrl, 'unverified.owner@example.com', 'Chosen-By-Visitor-1'), 400);
+    });
+
     it('a lead creates its user and then updates that same user', async () => {
       const created = await app.webhook(
         { action: 'add' },

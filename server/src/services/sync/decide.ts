@@ -48,6 +48,12 @@ export async function decide(
       : applyMapping(contact, settings.fieldMapping, userAttributes(strapi), tagsFieldOf(strapi));
   // A replayed delivery has the password redacted: a new one is generated instead.
   if (mapping?.password === REDACTED) delete mapping.password;
+  // A lead's email is not verified: in safe mode a password from its payload would let whoever typed the email log
+  // in to an account made for that address (the lead may set its own attributes), so a new one is generated.
+  if (mapping?.password && contact.kind === 'lead' && settings.leads === 'safe') {
+    delete mapping.password;
+    notes.warnings.push('the password in a lead payload is not used (leads: "safe"): a password was generated');
+  }
   if (mapping?.password) notes.secrets.push(mapping.password);
   for (const s of mapping?.skipped ?? []) notes.warnings.push(`field ${s.from} → ${s.to} skipped: ${s.reason}`);
 
