@@ -26,6 +26,7 @@ describe('no account takeover through the webhook (real Strapi)', () => {
           { from: 'attributes.plan', to: 'plan', type: 'string' },
           { from: 'attributes.seats', to: 'seats', type: 'number' },
           { from: 'attributes.trial_end', to: 'trialEndsAt', type: 'date' },
+          { from: 'attributes.nick', to: 'username', type: 'string' },
         ],
       },
     });
@@ -188,6 +189,74 @@ describe('no account takeover through the webhook (real Strapi)', () => {
       assert.equal(res.json.email.changed, false);
       assert.equal((await oneUser(app.strapi, 'victim.new@example.com')).id, victimId);
       assert.notEqual((await oneUser(app.strapi, 'taken@example.com')).id, victimId);
+    });
+  });
+
+  describe('the second review: ids from the API, relinking, unique values', () => {
+    it("the API lookup never follows a claimed user_id to another contact's id", async () => {
+      fake.addUser({ email: 'api.victim@example.com', user_id: 'victim-uid', crmhero_user_id: 8500, tags: ['Paid'] });
+      const added = await app.webhook(
+        { action: 'add' },
+        userWebhook({ email: 'api.victim@example.com', user_id: 'victim-uid', crmhero_user_id: 8500, tags: ['Paid'] })
+      );
+      assert.equal(added.status, 200);
+      // No tags and no crmhero_user_id: the plugin asks the API, which must not be asked by user_id.
+      const res = await app.webhook(
+        { action: 'update' },
+        userWebhook({ email: 'api.attacker@example.com', user_id: 'victim-uid' })
+      );
+      assert.equal(res.status, 200, JSON.stringify(res.json));
+      assert.equal(res.json.skipped, 'no-matching-user');
+      const victim = await oneUser(app.strapi, 'api.victim@example.com');
+      assert.equal(victim.id, added.json.user.id);
+      assert.equal((await usersByEmail(app.strapi, 'api.attacker@example.com')).length, 0);
+      const made = await app.webhook(
+        { action: 'add' },
+        userWebhook({ email: 'api.attacker2@example.com', user_id: 'victim-uid' })
+      );
+      assert.equal(made.status, 200);
+      const attacker = await oneUser(app.strapi, 'api.attacker2@example.com');
+      assert.notEqual(attacker.customerlyContactId, '8500', "the new user is not linked to the victim's Customerly id");
+      assert.equal(
+        fake.requests.filter((r) => r.path === '/users' && r.method === 'GET' && 'user_id' in r.query).length,
+        0
+      );
+    });
+
+    it('an email match never relinks a user linked to another Customerly contact', async () => {
+      await app.webhook(
+        { action: 'add' },
+        userWebhook({ email: 'linked.v2@example.com', crmhero_user_id: 8600, tags: ['Paid'] })
+      );
+      const res = await app.webhook(
+        { action: 'update' },
+        userWebhook({ email: 'linked.v2@example.com', crmhero_user_id: 8999, tags: [] })
+      );
+      assert.equal(res.json.skipped, 'linked-to-another-contact');
+      const follow = await app.webhook(
+        { action: 'update' },
+        userWebhook({ email: 'att2@example.com', crmhero_user_id: 8999, tags: [] })
+      );
+      assert.equal(follow.json.skipped, 'no-matching-user');
+      const victim = await oneUser(app.strapi, 'linked.v2@example.com');
+      assert.equal(victim.customerlyContactId, '8600');
+      assert.deepEqual(tagNames(victim), ['Paid']);
+    });
+
+    it('a mapped value another user has for a unique attribute is skipped, never a 500', async () => {
+      await app.webhook({ action: 'add' }, userWebhook({ email: 'unique.a@example.com', tags: [] }));
+      await app.webhook({ action: 'add' }, userWebhook({ email: 'unique.b@example.com', tags: [] }));
+      const res = await app.webhook(
+        { action: 'update' },
+        userWebhook({
+          email: 'unique.a@example.com',
+          tags: [],
+          attributes: { nick: 'unique.b@example.com', plan: 'u' },
+        })
+      );
+      assert.equal(res.status, 200, JSON.stringify(res.json));
+      assert.ok(res.json.fields.skipped.includes('attributes.nick → username'), JSON.stringify(res.json.fields));
+      assert.equal((await oneUser(app.strapi, 'unique.a@example.com')).plan, 'u');
     });
   });
 

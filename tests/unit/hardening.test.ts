@@ -16,6 +16,7 @@ import { extractContact } from '../../server/src/services/webhook/contact';
 import { restorePayloadSecrets, sealPayloadSecrets } from '../../server/src/services/webhook/payload-secrets';
 import { pluginConfigSchema } from '../../server/src/config/schema';
 import { isWebhookError } from '../../server/src/services/webhook/answers';
+import { mappingRowProblem } from '../../server/src/services/sync/field-mapping';
 import { describeError } from '../../server/src/utils/describe-error';
 
 const u = (id: number, email: string, extra: Record<string, unknown> = {}) => ({
@@ -139,9 +140,47 @@ describe('cleaning a payload', () => {
       );
     }
   });
-  it('walks a payload nested 100,000 levels deep without overflowing the stack', () => {
+  it('refuses a payload nested 100,000 levels deep with a 400, without overflowing the stack', () => {
     const text = '{"a":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}';
+    assert.throws(
+      () => parseJsonBody({ kind: 'text', text, bytes: text.length }),
+      (e: unknown) => isWebhookError(e) && e.status === 400 && /nested/.test(e.message)
+    );
+  });
+  it('takes 64 levels', () => {
+    const text = '{"a":'.repeat(63) + '1' + '}'.repeat(63);
     assert.doesNotThrow(() => parseJsonBody({ kind: 'text', text, bytes: text.length }));
+  });
+  it('a contact is a lead unless is_user is a true word', () => {
+    const kind = (is_user: unknown) =>
+      extractContact({ data: { user: { data: { email: 'k@x.co', is_user } } } }, undefined).kind;
+    assert.deepEqual([1, '1', true, 'yes', undefined, null].map(kind), [
+      'user',
+      'user',
+      'user',
+      'user',
+      'user',
+      'user',
+    ]);
+    assert.deepEqual([0, '0', false, 'false', 'no', '0 ', 'maybe'].map(kind), [
+      'lead',
+      'lead',
+      'lead',
+      'lead',
+      'lead',
+      'lead',
+      'lead',
+    ]);
+  });
+  it('the email is never a mapping target', () => {
+    assert.match(
+      mappingRowProblem(
+        { from: 'email', to: 'email', type: 'string', writeEmpty: false },
+        { email: { type: 'email' } },
+        'tags'
+      ) ?? '',
+      /protected/
+    );
   });
 });
 

@@ -44,10 +44,14 @@ const TRANSIENT_ERRNOS = new Set([1205, 1213, 1040, 1053]);
  * Messages of the same failures where the driver gives no code. node-postgres marks a client that saw a socket
  * error "not queryable" and fails every later query on it with that message and no code; "Connection terminated"
  * is its message when the server closed the socket; mysql2 says "Connection lost" or refuses to queue on a closed
- * connection.
+ * connection. knex says "Transaction query already complete" when a query reaches a transaction that was already
+ * rolled back: Strapi's entity validator runs several queries at once inside the document service's transaction, so
+ * when one of them loses the connection and the transaction is rolled back, the others get this message (seen in
+ * tests/integration/db-connection-loss.test.ts). A plugin bug would give it too, but then every retry fails the same
+ * way and the delivery still ends failed after queue.maxAttempts.
  */
 const TRANSIENT_MESSAGES =
-  /Timeout acquiring a connection|database is locked|deadlock|Client has encountered a connection error and is not queryable|Connection terminated|terminating connection due to administrator command|server closed the connection unexpectedly|Connection lost: The server closed the connection|Can't add new command when connection is in closed state/i;
+  /Timeout acquiring a connection|database is locked|deadlock|Client has encountered a connection error and is not queryable|Connection terminated|terminating connection due to administrator command|server closed the connection unexpectedly|Connection lost: The server closed the connection|Can't add new command when connection is in closed state|Transaction query already complete/i;
 
 /** How deep the `cause` chain (and an AggregateError's `errors`) is searched: drivers and knex wrap a few levels. */
 const MAX_DEPTH = 5;

@@ -8,6 +8,7 @@ import { applyMapping, type MappingResult } from './field-mapping';
 import { requestedRole, type RolePolicy, type RoleRef } from './roles';
 import type { TagRef } from './tags';
 import { userAttributes } from './users-permissions';
+import { USER_UID } from '../../content-types';
 import type { SyncNotes, SyncRequest } from './types';
 
 /** What the delivery will write, decided before anything is. */
@@ -33,7 +34,9 @@ export async function decide(
   contact: ContactInput,
   isNewUser: boolean,
   settings: PluginConfig,
-  notes: SyncNotes
+  notes: SyncNotes,
+  /** The user the delivery updates (none for a new user). */
+  userId?: number
 ): Promise<SyncPlan> {
   // The role policy is only needed to give a role: a role parameter, or a new user.
   const { roles, policy } =
@@ -55,8 +58,33 @@ export async function decide(
     notes.warnings.push('the password in a lead payload is not used (leads: "safe"): a password was generated');
   }
   if (mapping?.password) notes.secrets.push(mapping.password);
+  if (mapping) await skipTakenUniqueValues(strapi, mapping, settings.fieldMapping, userId);
   for (const s of mapping?.skipped ?? []) notes.warnings.push(`field ${s.from} → ${s.to} skipped: ${s.reason}`);
 
   const tags = contact.tags ? await getService(strapi, 'tags').ensure(contact.tags) : undefined;
   return { policy, wantedRole, mapping, tags };
+}
+
+/**
+ * A mapped value for a unique attribute that another user already has is skipped (reported with the others): the
+ * write would fail after the delivery is stored ("This attribute must be unique").
+ */
+async function skipTakenUniqueValues(
+  strapi: Core.Strapi,
+  mapping: MappingResult,
+  rows: PluginConfig['fieldMapping'],
+  userId: number | undefined
+) {
+  const attributes = userAttributes(strapi);
+  for (const [name, value] of Object.entries(mapping.data)) {
+    if (!attributes[name]?.unique || value === null || value === undefined) continue;
+    const where = userId === undefined ? { [name]: value } : { [name]: value, id: { $ne: userId } };
+    if (!(await strapi.db.query(USER_UID).count({ where }))) continue;
+    delete mapping.data[name];
+    mapping.skipped.push({
+      from: rows.find((r) => r.to === name)?.from ?? name,
+      to: name,
+      reason: 'another user already has this value, and the attribute is unique',
+    });
+  }
 }

@@ -35,6 +35,8 @@ export const PROTECTED_ATTRIBUTES = new Set([
   'customerlyContactId',
   'customerlyUserId',
   'customerlyCreated',
+  // The email moves only through user-match's rules (a crmhero_user_id match of a user, followEmailChanges).
+  'email',
 ]);
 
 /** The parts of a contact the mapping reads from: top-level fields and `attributes.*`. */

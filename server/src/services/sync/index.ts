@@ -43,7 +43,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     }
 
     // 3. The role, the mapped fields and the tags.
-    const plan = await decide(strapi, req, contact, !found, settings, notes);
+    const plan = await decide(strapi, req, contact, !found, settings, notes, found?.user.id);
 
     // 4. The write, then the events.
     const written = found

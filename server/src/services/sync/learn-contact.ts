@@ -31,8 +31,14 @@ export async function learnContact(
 
   if ((needTags || needDetails) && client) {
     const before = client.requestCount;
-    const found = await client.findContact({ email: contact.email, userId: contact.userId, kind: contact.kind });
+    // By email only: the payload's user_id is set by the website's script (a visitor can claim another's), and the
+    // record it finds would bring that other contact's Customerly id, tags and fields.
+    const answer = await client.findContact({ email: contact.email, kind: contact.kind });
     summary.apiCalls = client.requestCount - before;
+    const apiEmail = answer?.contact.email;
+    const found =
+      answer && (typeof apiEmail !== 'string' || apiEmail.trim().toLowerCase() === contact.email) ? answer : null;
+    if (answer && !found) summary.apiIgnored = 'the Customerly record found has another email';
     if (found) {
       const c = found.contact;
       summary.source = 'payload+api';

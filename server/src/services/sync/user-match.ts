@@ -25,7 +25,7 @@ export type UserMatch =
   | { found: false }
   | { found: true; user: SyncedUser; matchedBy: 'customerly_id' | 'email'; email: EmailDecision }
   /** The delivery must not touch any user (answered 200 `skipped` with the reason). */
-  | { found: false; refused: 'lead-ignored' | 'lead-not-applied'; reason: string };
+  | { found: false; refused: 'lead-ignored' | 'lead-not-applied' | 'linked-to-another-contact'; reason: string };
 
 /** A user the delivery may change. */
 export type FoundUser = Extract<UserMatch, { found: true }>;
@@ -33,7 +33,7 @@ export type FoundUser = Extract<UserMatch, { found: true }>;
 type MatchSettings = Pick<PluginConfig, 'leads' | 'followEmailChanges'>;
 
 export function matchUser(
-  contact: Pick<ContactInput, 'email' | 'kind'>,
+  contact: Pick<ContactInput, 'email' | 'kind' | 'crmheroUserId'>,
   candidates: UserCandidates,
   settings: MatchSettings
 ): UserMatch {
@@ -73,6 +73,16 @@ export function matchUser(
         reason: byEmail.customerlyContactId
           ? 'A Strapi user with this email is linked to another Customerly contact, and a lead (an unverified email) never changes it: nothing was changed.'
           : 'A Strapi user with this email exists and is not linked to this lead, and a lead (an unverified email) never changes it: nothing was changed.',
+      };
+    }
+    // The user with this email belongs to another Customerly contact: relinking it would let this contact's id (and
+    // then its email changes) take the account over.
+    if (byEmail.customerlyContactId && contact.crmheroUserId && byEmail.customerlyContactId !== contact.crmheroUserId) {
+      return {
+        found: false,
+        refused: 'linked-to-another-contact',
+        reason:
+          'The Strapi user with this email is linked to another Customerly contact (another crmhero_user_id), so this contact does not change it: nothing was changed.',
       };
     }
     return { found: true, user: byEmail, matchedBy: 'email', email: { change: false } };

@@ -8,17 +8,29 @@ import { WebhookError } from './answers';
  *    PostgreSQL refuses both (`text` and `jsonb`), so such a payload could never be stored there and Customerly
  *    would retry it forever. End users type them into the chat widget. They are replaced, not removed, so that a
  *    cleaned value never becomes another one ("a<NUL>@b.co" must not turn into the address a@b.co).
- * The walk uses its own stack: a payload nested thousands of levels deep must not overflow the call stack.
+ *  - nesting deeper than MAX_DEPTH is refused: storing and signing the payload walk it recursively (a few thousand
+ *    levels overflow the stack, so it could never be stored and Customerly would retry it forever), and MySQL's
+ *    JSON columns stop at 100 levels. A Customerly payload is about six levels deep.
+ * The walk itself uses its own stack, so it never overflows whatever it is given.
  */
+export const MAX_DEPTH = 64;
+
 export function cleanJsonPayload(root: unknown): void {
-  const stack: unknown[] = [root];
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: root, depth: 1 }];
   while (stack.length) {
-    const node = stack.pop();
+    const { node, depth } = stack.pop()!;
+    if (depth > MAX_DEPTH && node && typeof node === 'object') {
+      throw new WebhookError(
+        400,
+        'invalid_payload',
+        `The payload is nested more than ${MAX_DEPTH} levels deep, which no Customerly webhook is: send the contact as Customerly does.`
+      );
+    }
     if (Array.isArray(node)) {
       for (let i = 0; i < node.length; i++) {
         const v = node[i];
         if (typeof v === 'string') node[i] = cleanText(v);
-        else if (v && typeof v === 'object') stack.push(v);
+        else if (v && typeof v === 'object') stack.push({ node: v, depth: depth + 1 });
       }
     } else if (node && typeof node === 'object') {
       const obj = node as Record<string, unknown>;
@@ -37,7 +49,7 @@ export function cleanJsonPayload(root: unknown): void {
           delete obj[key];
           obj[cleanKey] = value;
         } else if (value !== v) obj[key] = value;
-        if (value && typeof value === 'object') stack.push(value);
+        if (value && typeof value === 'object') stack.push({ node: value, depth: depth + 1 });
       }
     }
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ContactKind } from '../../../../shared/contracts/webhook';
+import { TRUE_WORDS, includes } from '../../constants';
 import { WebhookError } from './answers';
 
 export type { ContactKind } from '../../../../shared/contracts/webhook';
@@ -159,8 +160,9 @@ export function extractContact(
   const email = normaliseEmail(rawEmail, emailParam !== undefined ? 'parameter' : 'in the payload');
 
   const { email: _e, crmhero_user_id, user_id, name, is_user, attributes, tags, ...fields } = contact;
-  const kind: ContactKind =
-    place?.kind === 'lead' || is_user === 0 || is_user === false || is_user === '0' ? 'lead' : 'user';
+  // A contact is a user only when nothing says otherwise: `is_user`, when present, must be a true word (1, true, yes).
+  const isUser = is_user == null || is_user === true || includes(TRUE_WORDS, String(is_user).trim().toLowerCase());
+  const kind: ContactKind = place?.kind === 'lead' || !isUser ? 'lead' : 'user';
   return {
     email,
     kind,
