@@ -3,7 +3,9 @@
  * Runs a Strapi CLI command for the playground Strapi app with this plugin.
  *   node scripts/playground.js develop   (what `npm run develop` runs, after building the plugin)
  *   node scripts/playground.js start|build|... [options]   (any `strapi` command; playground/package.json uses it)
- * On first run it writes playground/.env from .env.example, with fresh random secrets and a webhook key.
+ * On first run it writes playground/.env from .env.example, with fresh random secrets and a webhook key (ENV_PATH,
+ * which Strapi reads too, points elsewhere). Once Strapi is ready, playground/src/ready-banner.js prints where the
+ * admin panel and the webhook URL are.
  *
  * Always go through this script rather than `strapi` inside playground/: Strapi's CLI looks for a tsconfig.json in
  * the app folder *and its parents*, finds the repository's solution tsconfig.json, and then treats this plain-JS app
@@ -14,9 +16,11 @@ const cluster = require('node:cluster');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
+const { BANNER_SHOWN_MESSAGE } = require('../playground/src/ready-banner');
 
 const appDir = path.resolve(__dirname, '..', 'playground');
-const envFile = path.join(appDir, '.env');
+// Relative to the app folder, as Strapi resolves it (it reads ENV_PATH from the app folder).
+const envFile = path.resolve(appDir, process.env.ENV_PATH || '.env');
 
 function secret() {
   return crypto.randomBytes(24).toString('base64url');
@@ -37,15 +41,6 @@ function ensureEnv() {
   return true;
 }
 
-function readEnv() {
-  const out = {};
-  for (const line of fs.readFileSync(envFile, 'utf8').split('\n')) {
-    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (m) out[m[1]] = m[2];
-  }
-  return out;
-}
-
 /** Strapi's own CLI (all its commands and options), with the tsconfig lookup limited to the app folder. */
 function runStrapiCli(args) {
   // First: Strapi reads playground/.env from the working directory as soon as its CLI module loads.
@@ -61,19 +56,15 @@ function runStrapiCli(args) {
 }
 
 const args = process.argv.length > 2 ? process.argv.slice(2) : ['develop'];
-const created = ensureEnv();
-const env = { ...readEnv(), ...process.env };
-const base = `http://${env.HOST || '127.0.0.1'}:${env.PORT || 1337}`;
-
-// `develop` forks a worker that runs this script again: the banner is printed once, by the primary.
-if (cluster.isPrimary && ['develop', 'dev', 'start'].includes(args[0])) {
-  console.log(`
-Customerly playground${created ? ' (wrote playground/.env with fresh secrets)' : ''}
-  Admin panel:  ${base}/admin   (the first visit asks you to create an admin)
-  Webhook URL:  ${base}/api/customerly/webhook?action=add&access_key=<KEY>
-                where <KEY> is CUSTOMERLY_WEBHOOK_KEY in playground/.env (never printed or logged).
-  Try it:       curl -X POST "${base}/api/customerly/webhook?action=test&access_key=$(grep ^CUSTOMERLY_WEBHOOK_KEY= playground/.env | cut -d= -f2-)"
-`);
+// `develop` forks a worker that runs this script again: the worker finds the file written and inherits these.
+if (ensureEnv()) process.env.PLAYGROUND_ENV_CREATED = '1';
+process.env.ENV_PATH = envFile;
+if (['develop', 'dev', 'start'].includes(args[0])) process.env.PLAYGROUND_BANNER = '1';
+if (cluster.isPrimary) {
+  // The worker that printed the banner says so; the workers forked after a reload then skip it.
+  cluster.on('message', (_worker, message) => {
+    if (message === BANNER_SHOWN_MESSAGE) process.env.PLAYGROUND_BANNER_SHOWN = '1';
+  });
 }
 
 runStrapiCli(args).catch((e) => {

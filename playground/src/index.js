@@ -1,7 +1,11 @@
 /**
  * The playground's own code. It gives the users-permissions user a few profile fields, as a real app would,
- * so that the Customerly field mapping has something to write to.
+ * so that the Customerly field mapping has something to write to; it prints every email it would send (none is
+ * delivered) and, once Strapi is ready, the banner of scripts/playground.js.
  */
+const { printSentEmails } = require('./print-emails');
+const { printBannerWhenReady } = require('./ready-banner');
+
 const PROFILE_ATTRIBUTES = {
   firstName: { type: 'string' },
   plan: { type: 'string' },
@@ -20,5 +24,8 @@ module.exports = {
       if (user.__schema__ && user.__schema__.attributes) user.__schema__.attributes[name] = attribute;
     }
   },
-  bootstrap() {},
+  bootstrap({ strapi }) {
+    printSentEmails(strapi);
+    printBannerWhenReady(strapi);
+  },
 };

@@ -1,10 +1,12 @@
 import type { Core } from '@strapi/strapi';
 import { parsedPluginConfig } from './config/read';
 import { INTERNAL_UIDS, TAG_UID } from './content-types';
-import { mappingRowProblem } from './services/sync/field-mapping';
+import { fieldMappingProblems } from './services/settings/mapping-checks';
 import { userAttributes } from './services/sync/users-permissions';
 import { getService } from './utils/get-service';
 import { registerPermissions } from './permissions-register';
+import { grantMeRouteOnce } from './services/access/grant-me';
+import { guardTagWrites } from './services/sync/tag-guard';
 
 /** Tags are matched ignoring case through `nameKey`, kept in step with `name` however a tag is written. */
 function keepTagKeys(strapi: Core.Strapi) {
@@ -15,35 +17,44 @@ function keepTagKeys(strapi: Core.Strapi) {
   strapi.db.lifecycles.subscribe({ models: [TAG_UID], beforeCreate: setKey, beforeUpdate: setKey });
 }
 
-/** A field mapping that writes a protected or unknown user attribute stops startup with the row at fault. */
+/**
+ * A field mapping in config/plugins that the panel would refuse (a protected or unknown target, a type the target
+ * cannot take, two rows onto one target) stops startup, naming the row at fault.
+ */
 function checkFieldMapping(strapi: Core.Strapi) {
   const config = parsedPluginConfig(strapi);
-  const attributes = userAttributes(strapi);
-  config.fieldMapping.forEach((row, i) => {
-    const problem = mappingRowProblem(row, attributes, config.userTagsField);
-    if (problem) {
-      throw new Error(
-        `Invalid config for plugin "customerly": "fieldMapping.${i}" (${row.from} → ${row.to}): ${problem}.`
-      );
-    }
-  });
+  const [problem] = fieldMappingProblems(config.fieldMapping, userAttributes(strapi), config.userTagsField);
+  if (problem) {
+    const row = config.fieldMapping[Number(problem.path[1])];
+    throw new Error(
+      `Invalid config for plugin "customerly": "${problem.path.join('.')}" (${row.from} → ${row.to}): ${problem.message}.`
+    );
+  }
 }
 
 const SUPER_ADMIN_CODE = 'strapi-super-admin';
+const TAG_WRITE_ACTIONS = ['create', 'update', 'delete', 'publish'].map((a) => `plugin::content-manager.explorer.${a}`);
 
 /**
  * The plugin's own records (deliveries, contact locks, worker processes) are hidden from the Content Manager, so
  * Strapi grants no role any Content Manager permission on them. A database from an older version of the plugin, in
  * which deliveries were visible, still holds the grants Strapi gave the Editor and Author roles then (and Strapi's own
  * clean-up keeps `explorer.read`, whose subjects include hidden types): they are removed here, for every role but the
- * super admin's (which Strapi re-grants at every start, and which reads the delivery log anyway).
+ * super admin's (which Strapi re-grants at every start, and which reads the delivery log anyway). The write grants on
+ * tag entries go too: tag names can grant roles, so only the plugin writes them (the tag guard refuses the rest).
  */
 export async function revokeContentManagerAccess(strapi: Core.Strapi): Promise<number> {
   const rows: Array<{ id: number; role?: { code?: string } | null }> = await strapi.db
     .query('admin::permission')
     .findMany({
       select: ['id'],
-      where: { subject: { $in: [...INTERNAL_UIDS] }, action: { $startsWith: 'plugin::content-manager.' } },
+      where: {
+        $or: [
+          { subject: { $in: [...INTERNAL_UIDS] }, action: { $startsWith: 'plugin::content-manager.' } },
+          // Tags stay readable in the Content Manager; only the plugin writes them (services/sync/tag-guard.ts).
+          { subject: TAG_UID, action: { $in: TAG_WRITE_ACTIONS } },
+        ],
+      },
       populate: { role: { select: ['code'] } },
     });
   const ids = rows.filter((r) => r.role?.code !== SUPER_ADMIN_CODE).map((r) => r.id);
@@ -58,9 +69,18 @@ export async function revokeContentManagerAccess(strapi: Core.Strapi): Promise<n
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   keepTagKeys(strapi);
+  guardTagWrites(strapi);
   checkFieldMapping(strapi);
   await registerPermissions(strapi);
   await revokeContentManagerAccess(strapi);
+  // At the first start Strapi's admin creates the Editor and Author roles after the plugins' bootstrap, granting them
+  // writes on every visible type: those on tags are removed again once the server listens.
+  strapi.server.httpServer.once('listening', () => {
+    revokeContentManagerAccess(strapi).catch((e: unknown) =>
+      strapi.log.warn(`[customerly] could not remove the Content Manager write grants on tags: ${String(e)}`)
+    );
+  });
+  await grantMeRouteOnce(strapi);
   // Each Strapi process writes a heartbeat and runs a delivery worker (the worker only unless queue.enabled is
   // false). The first heartbeat is written before the process answers requests.
   await getService(strapi, 'worker').start();

@@ -5,6 +5,7 @@ import config from './config';
 import contentTypes from './content-types';
 import controllers from './controllers';
 import middlewares from './middlewares';
+import policies from './policies';
 import routes from './routes';
 import services from './services';
 
@@ -16,6 +17,7 @@ export default {
   contentTypes,
   controllers,
   middlewares,
+  policies,
   routes,
   services,
 };

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { tagsFieldOf } from './config/read';
 import { pluginConfigSchema } from './config/schema';
 import { TAG_UID, USER_UID } from './content-types';
+import { checkHasTagsPolicies } from './services/access/route-policies';
 
 export const INTAKE_MIDDLEWARE = 'plugin::customerly.webhook-intake';
 export const REDACT_LOG_MIDDLEWARE = 'plugin::customerly.redact-request-log';
@@ -94,4 +95,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   strapi.config.set('plugin::customerly', pluginConfigSchema.parse(strapi.config.get('plugin::customerly')));
   installIntakeMiddleware(strapi);
   extendUserSchema(strapi, tagsFieldOf(strapi));
+  // Routes that use the has-tags policy: a bad config stops startup here, naming the route.
+  checkHasTagsPolicies(strapi);
 };

@@ -6,7 +6,7 @@ export const DELIVERY_STATUSES = ['queued', 'processing', 'done', 'skipped', 'fa
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** The delivery log's filters (`GET /customerly/deliveries?…`), as the panel sends them and keeps them in its URL. */
-export const DELIVERY_FILTER_KEYS = ['status', 'action', 'email', 'from', 'to'] as const;
+export const DELIVERY_FILTER_KEYS = ['status', 'action', 'email', 'warnings', 'from', 'to'] as const;
 export type DeliveryFilterKey = (typeof DELIVERY_FILTER_KEYS)[number];
 export type DeliveryFilters = Record<DeliveryFilterKey, string>;
 
@@ -14,6 +14,13 @@ export type DeliveryFilters = Record<DeliveryFilterKey, string>;
 export const DELIVERY_ACTIONS = WEBHOOK_ACTIONS;
 
 export const DELIVERY_PAGE_SIZE = { default: 20, max: 100 } as const;
+
+/** The `warnings` filter: deliveries that finished with warnings, or without. */
+export const DELIVERY_WARNING_FILTERS = ['with', 'without'] as const;
+export type DeliveryWarningFilter = (typeof DELIVERY_WARNING_FILTERS)[number];
+
+/** The message for a `from` after `to`, on the `to` field (the server and the panel's form say the same). */
+export const FROM_AFTER_TO = 'the end date is before the start date';
 
 /** The query string of the list; dates are `YYYY-MM-DD` or ISO times (a bare `to` date means the whole day). */
 export interface DeliveryListQuery extends Partial<DeliveryFilters> {
@@ -35,6 +42,8 @@ export const deliveryRowSchema = z.object({
   attempts: z.number().nullable(),
   processedAt: z.string().nullable(),
   error: z.string().nullable(),
+  /** What went wrong without stopping the delivery; a `done` delivery with warnings is "done with warnings". */
+  warnings: z.array(z.string()).default([]),
 });
 export type DeliveryRow = z.infer<typeof deliveryRowSchema>;
 
@@ -48,13 +57,28 @@ export const deliveriesAnswer = z.object({
 });
 export type DeliveriesPage = z.infer<typeof deliveriesAnswer>;
 
-/** `GET /customerly/deliveries/:documentId`: one delivery with its (redacted) input, result and attempts. */
+/** One attempt of a delivery, as the detail shows it (which process ran it is not sent). */
+export const deliveryAttemptSchema = z
+  .object({
+    attempt: z.number().nullable().optional(),
+    at: z.string().nullable().optional(),
+    status: z.string().nullable().optional(),
+    error: z.string().nullable().optional(),
+  })
+  .passthrough();
+export type DeliveryAttempt = z.infer<typeof deliveryAttemptSchema>;
+
+/**
+ * `GET /customerly/deliveries/:documentId`: one delivery with its (redacted) input, result and attempts, and when it
+ * will be tried again (`nextRetryAt`, for a queued delivery that failed an attempt).
+ */
 export const deliveryDetailSchema = deliveryRowSchema.extend({
   contactKey: z.string().nullable().optional(),
   params: z.unknown(),
   payload: z.unknown(),
   result: z.unknown(),
-  history: z.array(z.record(z.string(), z.unknown())),
+  history: z.array(deliveryAttemptSchema),
+  nextRetryAt: z.string().nullable().default(null),
   user: z
     .object({ id: z.number(), documentId: z.string(), email: z.string(), username: z.string() })
     .nullable()
@@ -71,3 +95,52 @@ export const replayAnswer = z.object({
   }),
 });
 export type ReplayResult = z.infer<typeof replayAnswer>['data'];
+
+/** `POST /customerly/deliveries/:documentId/replay` body: `force` replays a stale delivery anyway. */
+export interface ReplayRequest {
+  force?: boolean;
+}
+
+/**
+ * The 409 of a replay refused because newer deliveries of the same contact have finished since (replaying it would
+ * put the user back to an older state): how many, and the newest one (`latest`, a documentId) to replay instead.
+ */
+export const staleReplayAnswer = z.object({
+  ok: z.literal(false),
+  error: z.object({
+    status: z.literal(409),
+    code: z.literal('stale'),
+    message: z.string(),
+    details: z.object({ newer: z.number().int().min(1), latest: z.string() }),
+  }),
+});
+export type StaleReplay = z.infer<typeof staleReplayAnswer>['error'];
+
+const text = z.string().nullable().optional().catch(undefined);
+const list = z.array(z.string()).optional().catch(undefined);
+const flag = z.boolean().optional().catch(undefined);
+
+/**
+ * The parts of a delivery's result the detail summarises (the webhook answer: see the README). Loose: each part that
+ * does not have the expected shape is left out of the summary (the raw JSON still shows it).
+ */
+export const deliveryResultSummary = z
+  .object({
+    user: z
+      .object({ id: z.number(), documentId: z.string(), email: text, username: text, created: flag })
+      .optional()
+      .catch(undefined),
+    tags: z
+      .object({ names: list, added: list, removed: list, unchanged: flag, reason: text })
+      .optional()
+      .catch(undefined),
+    fields: z.object({ updated: list, skipped: list }).optional().catch(undefined),
+    role: z.object({ name: text, changed: flag, from: text, kept: text, rule: text }).optional().catch(undefined),
+    email: z.object({ changed: flag, from: text, to: text, reason: text }).optional().catch(undefined),
+    welcomeEmail: text,
+    passwordReturn: text,
+    skipped: text,
+    reason: text,
+  })
+  .catch({});
+export type DeliveryResultSummary = z.infer<typeof deliveryResultSummary>;

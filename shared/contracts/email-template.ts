@@ -3,6 +3,7 @@
  * `renderWelcomeEmail` returns; the panel's preview calls the same function with sample values, so what an admin
  * previews is what a user receives.
  */
+import { z } from 'zod';
 
 export const TEMPLATE_VARIABLES = ['username', 'email', 'link', 'siteName'] as const;
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
@@ -68,3 +69,39 @@ export function siteNameFor(configured: string | undefined, serverUrl: string): 
     return FALLBACK_SITE_NAME;
   }
 }
+
+/**
+ * users-permissions' *Reset password page*: the set-password link of the welcome email points there. Without it the
+ * link would lead nowhere, so no welcome email is sent and the answer says so, naming this setting.
+ */
+export const RESET_PAGE_SETTING = 'Settings → Users & Permissions plugin → Advanced settings → Reset password page';
+/** That settings page in the admin panel (a path under the admin's router). */
+export const RESET_PAGE_SETTINGS_PATH = '/settings/users-permissions/advanced-settings';
+
+/** The user the panel's preview and the test email are rendered for. */
+export const SAMPLE_USER = { username: 'ada.lovelace@example.com', email: 'ada.lovelace@example.com' } as const;
+
+/** The code of the sample set-password link of a test email: it resets nothing. */
+export const TEST_EMAIL_CODE = 'this-is-a-test-link';
+export const TEST_EMAIL_SUBJECT_PREFIX = '[Test] ';
+export const TEST_EMAIL_NOTE =
+  'This is a test of the welcome email, sent from Settings → Customerly. ' +
+  'It was rendered for a sample user; its set-password link is a sample and sets no password.';
+
+/**
+ * A test email: the welcome email rendered for the sample user, marked as a test in the subject and in a first
+ * paragraph, so nobody mistakes it for a real invitation.
+ */
+export function markAsTest(email: RenderedEmail): RenderedEmail {
+  return {
+    subject: `${TEST_EMAIL_SUBJECT_PREFIX}${email.subject}`,
+    text: `${TEST_EMAIL_NOTE}\n\n${email.text}`,
+    html: `<p><em>${escapeHtml(TEST_EMAIL_NOTE)}</em></p>\n${email.html}`,
+  };
+}
+
+/** `POST /customerly/settings/test-email` `{ subject, text, html, siteName? }` (the form's values, saved or not). */
+export type TestEmailRequest = WelcomeTemplate & { siteName?: string };
+/** Its answer: sent to the signed-in admin's address. */
+export const testEmailAnswer = z.object({ data: z.object({ ok: z.literal(true), to: z.string() }) });
+export type TestEmailResult = z.infer<typeof testEmailAnswer>['data'];

@@ -3,5 +3,6 @@ export * from './permissions';
 export * from './webhook';
 export * from './deliveries';
 export * from './settings';
+export * from './mapping-compat';
 export * from './errors';
 export * from './email-template';

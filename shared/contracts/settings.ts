@@ -88,6 +88,8 @@ export const adminSettingsSchema = z.object({
     loginTargets: z.array(z.string()),
     actions: z.array(z.string()),
     encryption: z.string(),
+    /** users-permissions' *Reset password page*; null when unset (then no welcome email is sent). */
+    resetPasswordPage: z.string().nullable(),
   }),
 });
 export type AdminSettings = z.infer<typeof adminSettingsSchema>;

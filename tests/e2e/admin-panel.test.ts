@@ -201,8 +201,8 @@ describe('admin panel in Chromium', { skip: problem ?? false, timeout: 600_000 }
     await page.keyboard.press('Escape');
     await page.getByLabel('Email contains').fill('nobody-here');
     await page.getByRole('button', { name: 'Filter', exact: true }).click();
-    await page.getByText('No delivery yet').waitFor();
-    await page.getByRole('button', { name: 'Reset' }).click();
+    await page.getByText('No delivery matches these filters').waitFor();
+    await page.getByRole('button', { name: 'Reset', exact: true }).click();
     await page.locator('[data-testid=delivery-row]').first().waitFor();
   });
 
@@ -215,14 +215,14 @@ describe('admin panel in Chromium', { skip: problem ?? false, timeout: 600_000 }
 
     // A link to a filtered log, opened fresh.
     await page.goto(`${logUrl}?email=nobody-here`);
-    await page.getByText('No delivery yet').waitFor();
+    await page.getByText('No delivery matches these filters').waitFor();
     assert.equal(await page.getByLabel('Email contains').inputValue(), 'nobody-here');
     await page.goto(`${logUrl}?status=done&action=add`);
     await page.locator('[data-testid=delivery-row][data-email="grace.hopper@example.test"]').waitFor();
 
     // Back: the previous filters, in the form and in the table.
     await page.goBack();
-    await page.getByText('No delivery yet').waitFor();
+    await page.getByText('No delivery matches these filters').waitFor();
     assert.equal(await page.getByLabel('Email contains').inputValue(), 'nobody-here');
   });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startFakeCustomerly, userWebhook, type FakeCustomerly } from '../fake-customerly';
 import { startStrapi, type TestStrapi } from '../helpers/strapi';
-import { DELIVERY_UID, type ContactWrite } from '../helpers/fixtures';
+import { DELIVERY_UID, setResetPasswordUrl, type ContactWrite } from '../helpers/fixtures';
 
 /**
  * No secret (access key, API token, a given or generated password) may appear in Strapi's log (at its default
@@ -27,6 +27,8 @@ describe('secrets stay secret (real Strapi at log level http)', () => {
         customerly: { maxRetries: 1, maxBackoffMs: 10 },
       },
     });
+    // The welcome email is sent only with users-permissions' Reset password page set.
+    await setResetPasswordUrl(app.strapi, 'http://front.test/reset-password');
     const send = async (...args: Parameters<TestStrapi['webhook']>) =>
       answers.push(JSON.stringify((await app.webhook(...args)).json));
     await send({ action: 'add', send_notification: 'true' }, userWebhook({ email: 'gen@example.com', tags: ['a'] }));

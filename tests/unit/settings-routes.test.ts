@@ -10,6 +10,7 @@ const EXPECTED: Record<string, string> = {
   'POST /settings/access-key': ACTIONS.settingsUpdate,
   'POST /settings/reveal': ACTIONS.settingsUpdate,
   'POST /settings/test-connection': ACTIONS.settingsUpdate,
+  'POST /settings/test-email': ACTIONS.settingsUpdate,
   'GET /deliveries': ACTIONS.deliveriesRead,
   'GET /deliveries/:documentId': ACTIONS.deliveriesRead,
   'POST /deliveries/:documentId/replay': ACTIONS.deliveriesReplay,
@@ -52,11 +53,20 @@ describe('admin routes and their RBAC actions', () => {
       assert.match(action, /^plugin::customerly\.(settings|deliveries)\.[a-z]+$/);
   });
 
-  it('the content-API routes are the public webhook only', () => {
-    const contentApi = routers['content-api']!.routes;
+  it('the content-API routes: the public webhook, and /me behind users-permissions auth', () => {
+    const contentApi = routers['content-api']!.routes as Array<{
+      method: string;
+      path: string;
+      config?: { auth?: unknown };
+    }>;
     assert.deepEqual(
       contentApi.map((r) => `${r.method} ${r.path}`),
-      ['POST /webhook']
+      ['POST /webhook', 'GET /me']
+    );
+    // Only the webhook skips auth: /me must never be public.
+    assert.deepEqual(
+      contentApi.filter((r) => r.config?.auth === false).map((r) => r.path),
+      ['/webhook']
     );
   });
 });

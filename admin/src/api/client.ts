@@ -5,8 +5,11 @@ import {
   deliveriesAnswer,
   deliveryAnswer,
   replayAnswer,
+  staleReplayAnswer,
   type DeliveryListQuery,
+  type ReplayRequest,
 } from '../../../shared/contracts/deliveries';
+import { testEmailAnswer, type TestEmailRequest } from '../../../shared/contracts/email-template';
 import { errorAnswer } from '../../../shared/contracts/errors';
 import { PLUGIN_ID } from '../../../shared/contracts/permissions';
 import {
@@ -29,11 +32,27 @@ export class ApiError extends Error {
   }
 }
 
+/** A replay refused as stale (409): `newer` deliveries of the contact are done since, `latest` is the newest. */
+export class StaleReplayError extends ApiError {
+  constructor(
+    message: string,
+    readonly newer: number,
+    readonly latest: string
+  ) {
+    super(message, 409, {});
+  }
+}
+
 /** The message of any error a call may throw. */
 export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 function toApiError(e: unknown): ApiError {
   const response = (e as { response?: { status?: number; data?: unknown } } | null)?.response;
+  const stale = staleReplayAnswer.safeParse(response?.data);
+  if (stale.success) {
+    const { message, details } = stale.data.error;
+    return new StaleReplayError(message, details.newer, details.latest);
+  }
   const parsed = errorAnswer.safeParse(response?.data);
   if (parsed.success) {
     const { error } = parsed.data;
@@ -84,11 +103,13 @@ export function useCustomerlyApi() {
         (await call(revealAnswer, () => post(`${base}/settings/reveal`, { field }))).data.value,
       testConnection: async (body: { apiToken?: string }) =>
         (await call(connectionAnswer, () => post(`${base}/settings/test-connection`, body))).data,
+      sendTestEmail: async (body: TestEmailRequest) =>
+        (await call(testEmailAnswer, () => post(`${base}/settings/test-email`, body))).data,
       listDeliveries: (query: DeliveryListQuery) =>
         call(deliveriesAnswer, () => get(`${base}/deliveries?${queryString(query)}`)),
       getDelivery: async (documentId: string) => (await call(deliveryAnswer, () => get(one(documentId)))).data,
-      replay: async (documentId: string) =>
-        (await call(replayAnswer, () => post(`${one(documentId)}/replay`, {}))).data,
+      replay: async (documentId: string, body: ReplayRequest = {}) =>
+        (await call(replayAnswer, () => post(`${one(documentId)}/replay`, body))).data,
     };
   }, [get, put, post]);
 }

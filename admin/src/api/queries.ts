@@ -5,6 +5,7 @@ import type {
   DeliveryListQuery,
   ReplayResult,
 } from '../../../shared/contracts/deliveries';
+import type { TestEmailRequest, TestEmailResult } from '../../../shared/contracts/email-template';
 import { PLUGIN_ID } from '../../../shared/contracts/permissions';
 import type { AdminSettings, ConnectionResult, SecretKey, SettingsSave } from '../../../shared/contracts/settings';
 import { ApiError, useCustomerlyApi } from './client';
@@ -65,6 +66,12 @@ export function useTestConnection() {
   return useMutation<ConnectionResult, ApiError, { apiToken?: string }>((body) => api.testConnection(body));
 }
 
+/** Sends the welcome email, rendered from the form's values, to the signed-in admin. */
+export function useSendTestEmail() {
+  const api = useCustomerlyApi();
+  return useMutation<TestEmailResult, ApiError, TestEmailRequest>((body) => api.sendTestEmail(body));
+}
+
 export function useDeliveriesQuery(query: DeliveryListQuery) {
   const api = useCustomerlyApi();
   // keepPreviousData: the table stays on screen while the next page or filter loads.
@@ -81,14 +88,26 @@ export function useDeliveryQuery(documentId: string) {
   });
 }
 
-/** Replays a delivery; the detail shows the answer at once and every list and count is fetched again. */
-export function useReplayDelivery(documentId: string) {
+/** Which delivery to replay; `force` replays it even when newer deliveries of its contact are done. */
+export interface ReplayVariables {
+  documentId: string;
+  force?: boolean;
+}
+
+/**
+ * Replays a delivery (without `force`, a stale one fails with a StaleReplayError); its detail shows the answer at
+ * once and every list and count is fetched again.
+ */
+export function useReplayDelivery() {
   const api = useCustomerlyApi();
   const queryClient = useQueryClient();
-  return useMutation<ReplayResult, ApiError, void>(() => api.replay(documentId), {
-    onSuccess: (r) => {
-      if (r.delivery) queryClient.setQueryData(queryKeys.delivery(documentId), r.delivery);
-      void queryClient.invalidateQueries({ queryKey: queryKeys.deliveries }, { cancelRefetch: true });
-    },
-  });
+  return useMutation<ReplayResult, ApiError, ReplayVariables>(
+    ({ documentId, force }) => api.replay(documentId, force ? { force } : {}),
+    {
+      onSuccess: (r, { documentId }) => {
+        if (r.delivery) queryClient.setQueryData(queryKeys.delivery(documentId), r.delivery);
+        void queryClient.invalidateQueries({ queryKey: queryKeys.deliveries }, { cancelRefetch: true });
+      },
+    }
+  );
 }

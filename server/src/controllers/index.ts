@@ -1,5 +1,7 @@
 import webhook from './webhook';
 import settings from './settings';
 import deliveries from './deliveries';
+import me from './me';
+import welcomeEmail from './welcome-email';
 
-export default { webhook, settings, deliveries };
+export default { webhook, settings, deliveries, me, 'welcome-email': welcomeEmail };

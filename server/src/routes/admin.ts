@@ -23,6 +23,12 @@ export default {
       handler: 'settings.testConnection',
       config: guard(ACTIONS.settingsUpdate),
     },
+    {
+      method: 'POST',
+      path: '/settings/test-email',
+      handler: 'welcome-email.sendTest',
+      config: guard(ACTIONS.settingsUpdate),
+    },
     { method: 'GET', path: '/deliveries', handler: 'deliveries.find', config: guard(ACTIONS.deliveriesRead) },
     {
       method: 'GET',

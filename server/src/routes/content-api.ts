@@ -8,5 +8,12 @@ export default {
       handler: 'webhook.handle',
       config: { auth: false, policies: [] },
     },
+    {
+      // users-permissions auth: the Authenticated role is granted this route once, at the first start.
+      method: 'GET',
+      path: '/me',
+      handler: 'me.find',
+      config: { policies: [] },
+    },
   ],
 };

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { DELIVERY_PAGE_SIZE, DELIVERY_STATUSES } from '../../../shared/contracts/deliveries';
+import {
+  DELIVERY_PAGE_SIZE,
+  DELIVERY_STATUSES,
+  DELIVERY_WARNING_FILTERS,
+  FROM_AFTER_TO,
+} from '../../../shared/contracts/deliveries';
 import { WEBHOOK_ACTIONS } from '../../../shared/contracts/webhook';
 
 const dateParam = z
@@ -26,12 +31,32 @@ export const listQuerySchema = z
       .optional(),
     action: z.enum(WEBHOOK_ACTIONS, { error: `one of ${WEBHOOK_ACTIONS.join(', ')}` }).optional(),
     email: z.string().trim().min(1).max(320).optional(),
+    /** `with`: only deliveries that finished with warnings; `without`: only those without. */
+    warnings: z.enum(DELIVERY_WARNING_FILTERS, { error: `one of ${DELIVERY_WARNING_FILTERS.join(', ')}` }).optional(),
     from: dateParam.transform((v) => new Date(v)).optional(),
     /** Inclusive: a date given without a time means the whole day. */
     to: dateParam.transform((v) => new Date(Date.parse(v) + (DAY_ONLY.test(v) ? 86_399_999 : 0))).optional(),
   })
-  .strip();
+  .strip()
+  .superRefine((q, ctx) => {
+    if (q.from && q.to && q.from.getTime() > q.to.getTime()) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: FROM_AFTER_TO });
+    }
+  });
 export type ListQuery = z.output<typeof listQuerySchema>;
 
 /** A delivery's documentId in a route (`/deliveries/:documentId`): anything else names no delivery (404). */
 export const documentIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+/** `POST /customerly/deliveries/:documentId/replay`: `{}`, or `{"force": true}` to replay a stale delivery anyway. */
+export const replayBodySchema = z
+  .object(
+    { force: z.boolean({ error: 'true or false' }).optional() },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}: only "force" is accepted`
+          : 'a JSON object such as {"force": true}',
+    }
+  )
+  .strict();

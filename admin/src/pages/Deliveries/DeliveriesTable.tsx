@@ -1,8 +1,9 @@
-import { Box, Button, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Button, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { Eye } from '@strapi/icons';
 import type { DeliveryRow } from '../../../../shared/contracts/deliveries';
 import { useT, type MessageKey } from '../../utils/useT';
 import { StatusBadge } from './StatusBadge';
+import { useFormatWhen } from './useFormatWhen';
 
 const COLUMNS: MessageKey[] = [
   'deliveries.col.received',
@@ -19,16 +20,10 @@ interface Props {
   onOpen: (documentId: string) => void;
 }
 
-/** One page of the log, newest first; "Details" opens a delivery. */
+/** One page of the log (not empty: see DeliveriesEmpty), newest first; "Details" opens a delivery. */
 export function DeliveriesTable({ rows, onOpen }: Props) {
   const t = useT();
-  if (rows.length === 0) {
-    return (
-      <Box background="neutral0" hasRadius padding={8}>
-        <Typography textColor="neutral600">{t('deliveries.empty')}</Typography>
-      </Box>
-    );
-  }
+  const when = useFormatWhen();
   return (
     <Table colCount={COLUMNS.length} rowCount={rows.length + 1}>
       <Thead>
@@ -42,9 +37,9 @@ export function DeliveriesTable({ rows, onOpen }: Props) {
       </Thead>
       <Tbody>
         {rows.map((d) => (
-          <Tr key={d.documentId} data-testid="delivery-row" data-email={d.email ?? ''}>
+          <Tr key={d.documentId} data-testid="delivery-row" data-email={d.email ?? ''} data-action={d.action}>
             <Td>
-              <Typography>{new Date(d.receivedAt).toLocaleString()}</Typography>
+              <Typography>{when(d.receivedAt)}</Typography>
             </Td>
             <Td>
               <Typography>{d.action}</Typography>
@@ -53,7 +48,7 @@ export function DeliveriesTable({ rows, onOpen }: Props) {
               <Typography>{d.email ?? '—'}</Typography>
             </Td>
             <Td>
-              <StatusBadge status={d.status} />
+              <StatusBadge status={d.status} warnings={d.warnings.length} />
             </Td>
             <Td>
               <Typography>{d.attempts ?? 0}</Typography>

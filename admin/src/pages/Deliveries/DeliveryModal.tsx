@@ -1,37 +1,29 @@
 import { Box, Button, Flex, Modal, Typography } from '@strapi/design-system';
 import { Play } from '@strapi/icons';
-import { useNotification } from '@strapi/strapi/admin';
 import type { DeliveryDetail } from '../../../../shared/contracts/deliveries';
-import { errorMessage } from '../../api/client';
-import { useDeliveryQuery, useReplayDelivery } from '../../api/queries';
-import { JsonBlock } from '../../components/Section';
-import { useT, type MessageKey } from '../../utils/useT';
-import { StatusBadge } from './StatusBadge';
+import { useDeliveryQuery } from '../../api/queries';
+import { useT } from '../../utils/useT';
+import { DeliveryAttempts } from './DeliveryAttempts';
+import { DeliveryRawData } from './DeliveryRawData';
+import { DeliverySummary } from './DeliverySummary';
+import { DeliveryWarnings } from './DeliveryWarnings';
+import { StaleReplayDialog } from './StaleReplayDialog';
+import { useReplayFlow } from './useReplayFlow';
 
 interface Props {
   documentId: string;
   canReplay: boolean;
   onClose: () => void;
+  /** Shows another delivery in the modal (the latest of the contact, after replaying it instead of a stale one). */
+  onOpen: (documentId: string) => void;
 }
 
 /** One delivery in detail, with Replay for an admin who may replay. */
-export function DeliveryModal({ documentId, canReplay, onClose }: Props) {
+export function DeliveryModal({ documentId, canReplay, onClose, onOpen }: Props) {
   const t = useT();
-  const { toggleNotification } = useNotification();
   const query = useDeliveryQuery(documentId);
-  const replay = useReplayDelivery(documentId);
+  const replay = useReplayFlow(onOpen);
   const detail = query.data;
-
-  const run = () =>
-    replay.mutate(undefined, {
-      onSuccess: (r) =>
-        toggleNotification({
-          type: r.answer.status < 400 ? 'success' : 'warning',
-          message: t('detail.replayed', { status: r.answer.status, outcome: r.delivery ? r.delivery.status : '?' }),
-        }),
-      onError: (e) =>
-        toggleNotification({ type: 'danger', message: t('detail.replayError', { message: errorMessage(e) }) }),
-    });
 
   return (
     <Modal.Root open onOpenChange={(open: boolean) => !open && onClose()}>
@@ -55,7 +47,7 @@ export function DeliveryModal({ documentId, canReplay, onClose }: Props) {
               </Typography>
               <Button
                 startIcon={<Play />}
-                onClick={run}
+                onClick={() => replay.run(documentId)}
                 loading={replay.isLoading}
                 disabled={!detail || replay.isLoading}
               >
@@ -65,33 +57,26 @@ export function DeliveryModal({ documentId, canReplay, onClose }: Props) {
           )}
         </Modal.Footer>
       </Modal.Content>
+      {replay.stale && (
+        <StaleReplayDialog
+          newer={replay.stale.newer}
+          busy={replay.isLoading}
+          onCancel={replay.cancel}
+          onForce={replay.force}
+          onLatest={replay.replayLatest}
+        />
+      )}
     </Modal.Root>
   );
 }
 
-const JSON_PARTS: Array<{ label: MessageKey; value: (d: DeliveryDetail) => unknown }> = [
-  { label: 'detail.result', value: (d) => d.result },
-  { label: 'detail.params', value: (d) => d.params },
-  { label: 'detail.payload', value: (d) => d.payload },
-];
-
+/** Warnings first, then what happened in words, the error, the attempts, and the raw data collapsed. */
 function DeliveryDetailBody({ detail }: { detail: DeliveryDetail }) {
   const t = useT();
-  const when = (iso: string) => new Date(iso).toLocaleString();
   return (
-    <Flex direction="column" alignItems="stretch" gap={4} data-testid="delivery-detail">
-      <Flex gap={4} wrap="wrap">
-        <StatusBadge status={detail.status} />
-        <Typography>{detail.action}</Typography>
-        <Typography>{detail.email ?? '—'}</Typography>
-        <Typography variant="pi" textColor="neutral600">
-          {t('detail.receivedAt')}: {when(detail.receivedAt)}
-          {detail.processedAt ? ` · ${t('detail.processedAt')}: ${when(detail.processedAt)}` : ''}
-        </Typography>
-      </Flex>
-      <Typography>
-        {t('detail.user')}: {detail.user ? `${detail.user.username} (#${detail.user.id})` : t('detail.noUser')}
-      </Typography>
+    <Flex direction="column" alignItems="stretch" gap={5} data-testid="delivery-detail">
+      <DeliveryWarnings warnings={detail.warnings} />
+      <DeliverySummary detail={detail} />
       {detail.error && (
         <Box>
           <Typography variant="sigma">{t('detail.error')}</Typography>
@@ -100,18 +85,8 @@ function DeliveryDetailBody({ detail }: { detail: DeliveryDetail }) {
           </Typography>
         </Box>
       )}
-      <Box>
-        <Typography variant="sigma">
-          {t('detail.history')} ({detail.attempts ?? 0})
-        </Typography>
-        <JsonBlock label={t('detail.history')} value={detail.history} />
-      </Box>
-      {JSON_PARTS.map(({ label, value }) => (
-        <Box key={label}>
-          <Typography variant="sigma">{t(label)}</Typography>
-          <JsonBlock label={t(label)} value={value(detail)} />
-        </Box>
-      ))}
+      <DeliveryAttempts attempts={detail.history} count={detail.attempts ?? 0} />
+      <DeliveryRawData detail={detail} />
     </Flex>
   );
 }

@@ -12,9 +12,19 @@ const VARIANT: Record<DeliveryStatus, 'success' | 'danger' | 'warning' | 'neutra
 
 const isKnown = (status: string): status is DeliveryStatus => (DELIVERY_STATUSES as readonly string[]).includes(status);
 
-/** A delivery's status; one the panel does not know yet is shown as it is. */
-export function StatusBadge({ status }: { status: string }) {
+/**
+ * A delivery's status; one the panel does not know yet is shown as it is. A `done` delivery with warnings (the
+ * password not returned, the email not sent, the tags unknown) is "done with warnings".
+ */
+export function StatusBadge({ status, warnings = 0 }: { status: string; warnings?: number }) {
   const t = useT();
+  if (status === 'done' && warnings > 0) {
+    return (
+      <Badge variant="warning" data-status={status} data-warnings={warnings}>
+        {t('deliveries.status.doneWithWarnings')}
+      </Badge>
+    );
+  }
   return (
     <Badge variant={isKnown(status) ? VARIANT[status] : 'neutral'} data-status={status}>
       {isKnown(status) ? t(`status.${status}` as MessageKey) : status}

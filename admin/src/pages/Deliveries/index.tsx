@@ -5,6 +5,7 @@ import * as React from 'react';
 import { ACTIONS } from '../../../../shared/contracts/permissions';
 import { useDeliveriesQuery } from '../../api/queries';
 import { useT } from '../../utils/useT';
+import { DeliveriesEmpty } from './DeliveriesEmpty';
 import { DeliveriesTable } from './DeliveriesTable';
 import { DeliveryFiltersForm } from './DeliveryFiltersForm';
 import { DeliveryModal } from './DeliveryModal';
@@ -22,7 +23,7 @@ const DeliveriesPage = () => (
 function DeliveriesLog() {
   const t = useT();
   const { allowedActions } = useRBAC([{ action: ACTIONS.deliveriesReplay, subject: null }]);
-  const { filters, query, apply, reset, setPage } = useDeliveryFilters();
+  const { filters, filtered, query, apply, reset, setPage } = useDeliveryFilters();
   const list = useDeliveriesQuery(query);
   const [openId, setOpenId] = React.useState<string | null>(null);
 
@@ -64,10 +65,14 @@ function DeliveriesLog() {
             onReset={reset}
           />
           {list.data ? (
-            <>
-              <DeliveriesTable rows={list.data.data} onOpen={setOpenId} />
-              <Pagination pagination={list.data.meta.pagination} onPage={setPage} />
-            </>
+            list.data.data.length === 0 ? (
+              <DeliveriesEmpty filtered={filtered || list.data.meta.pagination.total > 0} onReset={reset} />
+            ) : (
+              <>
+                <DeliveriesTable rows={list.data.data} onOpen={setOpenId} />
+                <Pagination pagination={list.data.meta.pagination} onPage={setPage} />
+              </>
+            )
           ) : (
             <Typography textColor="danger600">
               {t('deliveries.loadError', { message: list.error?.message ?? '' })}
@@ -75,7 +80,12 @@ function DeliveriesLog() {
           )}
         </Flex>
         {openId && (
-          <DeliveryModal documentId={openId} canReplay={!!allowedActions.canReplay} onClose={() => setOpenId(null)} />
+          <DeliveryModal
+            documentId={openId}
+            canReplay={!!allowedActions.canReplay}
+            onClose={() => setOpenId(null)}
+            onOpen={setOpenId}
+          />
         )}
       </Layouts.Content>
     </Page.Main>

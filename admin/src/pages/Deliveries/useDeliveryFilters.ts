@@ -6,7 +6,7 @@ import {
   type DeliveryListQuery,
 } from '../../../../shared/contracts/deliveries';
 
-export const NO_FILTERS: DeliveryFilters = { status: '', action: '', email: '', from: '', to: '' };
+export const NO_FILTERS: DeliveryFilters = { status: '', action: '', email: '', warnings: '', from: '', to: '' };
 
 /**
  * The delivery log's filters and page, kept in the URL (`?status=failed&email=ann&page=2`), so that a link, a reload
@@ -33,6 +33,8 @@ export function useDeliveryFilters() {
 
   return {
     filters,
+    /** Whether any filter is in force (then an empty page means "nothing matches", not "nothing yet"). */
+    filtered: DELIVERY_FILTER_KEYS.some((key) => filters[key] !== ''),
     page,
     query,
     /** New filters start again at page 1. */

@@ -1,6 +1,7 @@
 import { Alert, Button, Flex } from '@strapi/design-system';
 import { Check } from '@strapi/icons';
-import { Layouts, Page, useRBAC } from '@strapi/strapi/admin';
+import { Blocker, Form, Layouts, Page, useRBAC } from '@strapi/strapi/admin';
+import * as React from 'react';
 import { Link as RouterLink } from 'react-router-dom';
 import { ACTIONS, PLUGIN_ID } from '../../../../shared/contracts/permissions';
 import type { AdminSettings } from '../../../../shared/contracts/settings';
@@ -15,7 +16,7 @@ import { RolesSection } from './sections/RolesSection';
 import { UsersSection } from './sections/UsersSection';
 import { WebhookUrlsSection } from './sections/WebhookUrlsSection';
 import { WelcomeEmailSection } from './sections/WelcomeEmailSection';
-import { useSettingsForm } from './useSettingsForm';
+import { formValuesOf, useSettingsForm, useSubmitSettings, type SettingsFormValues } from './useSettingsForm';
 import { useWebhookKey } from './useWebhookKey';
 
 /** Settings → Customerly. Readable with settings.read; Save, keys, reveal and test need settings.update. */
@@ -43,8 +44,24 @@ function SettingsLoader() {
   return <SettingsForm data={query.data} canUpdate={!!allowedActions.canUpdate} />;
 }
 
-/** The page: header with Save, then one card per section. `data` is the latest answer of the server. */
+/**
+ * The form, with Strapi's `<Form>` (the admin's own settings pages use it): it starts from the settings loaded once
+ * (a later refetch does not touch unsaved edits; a save makes what the server stored the new start), and its
+ * `<Blocker>` asks before leaving the page, or closing the tab, with unsaved changes.
+ */
 function SettingsForm({ data, canUpdate }: { data: AdminSettings; canUpdate: boolean }) {
+  const [initialValues] = React.useState(() => formValuesOf(data.settings));
+  const submit = useSubmitSettings(data);
+  return (
+    <Form<SettingsFormValues> method="PUT" initialValues={initialValues} onSubmit={submit}>
+      <Blocker />
+      <SettingsFormBody data={data} canUpdate={canUpdate} />
+    </Form>
+  );
+}
+
+/** The page: header with Save, then one card per section. `data` is the latest answer of the server. */
+function SettingsFormBody({ data, canUpdate }: { data: AdminSettings; canUpdate: boolean }) {
   const t = useT();
   const form = useSettingsForm(data);
   const webhookKey = useWebhookKey(data, canUpdate);
@@ -59,10 +76,9 @@ function SettingsForm({ data, canUpdate }: { data: AdminSettings; canUpdate: boo
         primaryAction={
           <Button
             startIcon={<Check />}
-            onClick={form.save}
+            type="submit"
             loading={form.saving}
-            disabled={disabled || form.saving}
-            type="button"
+            disabled={disabled || !form.modified || form.saving}
           >
             {t('settings.save')}
           </Button>

@@ -33,3 +33,15 @@ export function newDocumentId(): string {
   for (let i = 1; i < 24; i++) id += '0123456789abcdefghijklmnopqrstuvwxyz'[bytes[i]! % 36];
   return id;
 }
+
+/** One INSERT; the new row's id. MySQL answers the new id without RETURNING (and warns when asked for it). */
+export async function insertReturningId(
+  strapi: Core.Strapi,
+  table: string,
+  values: Record<string, unknown>
+): Promise<number> {
+  const insert = strapi.db.connection(table).insert(values);
+  const inserted = await (/mysql/.test(String(strapi.db.dialect.client)) ? insert : insert.returning('id'));
+  const first = (inserted as Array<number | { id: number }>)[0];
+  return Number(typeof first === 'object' ? first.id : first);
+}

@@ -12,7 +12,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * the text: PostgreSQL's jsonb and MySQL's json reorder keys and reformat numbers. The value JSON.parse gives back is
  * the same on every database, so its canonical form is too.
  *
- * Not signed: the status, attempts, history, result and the claim columns, which the queue changes as it works.
+ * Not signed: the status, attempts, history, result, warnings (taken from the result) and the claim columns, which
+ * the queue changes as it works: they are outcomes, never read to process a delivery.
  * Changing the key material (ENCRYPTION_KEY, or APP_KEYS when there is none) makes every stored delivery unsigned:
  * pending ones are then refused, as their sealed secrets could not be opened either.
  */

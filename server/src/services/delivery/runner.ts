@@ -86,7 +86,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           settings
         );
         const body = redactValue(outcome.body, outcome.secrets) as Record<string, unknown>;
-        await record().finish(delivery, { status: outcome.status, result: body, userId: outcome.userId });
+        // The warnings as the answer gives them (redacted): the password not returned, the email not sent, the tags
+        // unknown. The delivery is done all the same.
+        const warnings = Array.isArray(body.warnings) ? body.warnings.filter((w) => typeof w === 'string') : [];
+        await record().finish(delivery, { status: outcome.status, result: body, warnings, userId: outcome.userId });
         return { status: 200, body };
       } catch (e) {
         return await failed(e, delivery, settings);

@@ -5,8 +5,9 @@ import { includes } from '../../constants';
 import { KEY_LABELS, SecretBox, deriveKey, keyMaterial } from '../../utils/encryption';
 import { getService } from '../../utils/get-service';
 import { FORGED_ERROR, REFUSALS, errorAnswer, type WebhookAnswer } from '../webhook/answers';
-import { lazy, newDocumentId, tableColumns } from './columns';
+import { insertReturningId, lazy, newDocumentId, tableColumns } from './columns';
 import { deliverySigner } from './mac';
+import { createTestRecorder } from './test-deliveries';
 import { createUserLink } from './user-link';
 import { FINAL_STATUSES, type DeliveryOutcome, type NewDelivery, type StoredDelivery } from './types';
 
@@ -31,6 +32,7 @@ const COLUMN_ATTRIBUTES = [
   'attempts',
   'history',
   'result',
+  'warnings',
   'error',
   'processedAt',
   'processedBy',
@@ -93,7 +95,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         history: [],
       };
       row.mac = signatureOf(row);
-      const insert = strapi.db.connection(c.table).insert({
+      row.id = await insertReturningId(strapi, c.table, {
         [c.documentId]: row.documentId,
         [c.eventId]: row.eventId,
         [c.receivedAt]: now,
@@ -112,10 +114,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         [c.updatedAt]: now,
         [c.publishedAt]: now,
       });
-      // MySQL answers the new id without RETURNING (and warns when asked for it).
-      const inserted = await (/mysql/.test(String(strapi.db.dialect.client)) ? insert : insert.returning('id'));
-      const first = (inserted as Array<number | { id: number }>)[0];
-      row.id = Number(typeof first === 'object' ? first.id : first);
       return row;
     },
 
@@ -132,6 +130,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * and sealed (constant-time). False for a row without a MAC (written another way, or by a version before MACs).
      */
     verify,
+
+    /** Records a `test` call as a finished delivery (see test-deliveries.ts). */
+    recordTest: createTestRecorder(strapi, { sign: (d) => signatureOf(d), processId, columns }),
 
     /**
      * Records a delivery that failed verification as failed, without running it, and answers the refusal. The log
@@ -195,6 +196,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         .update({
           [c.status]: outcome.status,
           [c.result]: outcome.result ? JSON.stringify(outcome.result) : null,
+          // NULL when there is none, so that "has warnings" is a plain IS NOT NULL.
+          [c.warnings]: outcome.warnings?.length ? JSON.stringify(outcome.warnings) : null,
           [c.error]: outcome.error ?? null,
           [c.processedAt]: now,
           [c.processedBy]: processId(),

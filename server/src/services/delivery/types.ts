@@ -43,6 +43,11 @@ export interface StoredDelivery {
 export interface DeliveryOutcome {
   status: DeliveryStatus;
   result?: Record<string, unknown>;
+  /**
+   * What went wrong without stopping the delivery (the password not returned, the email not sent, the tags unknown),
+   * from the result's `warnings`: stored in their own column so that the log can show and filter them.
+   */
+  warnings?: string[];
   error?: string;
   userId?: number;
   /** For a retry (status queued): when it is due again. */

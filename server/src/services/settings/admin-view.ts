@@ -90,6 +90,7 @@ export async function adminView(strapi: Core.Strapi, store: SettingsStore): Prom
       loginTargets: [LOGIN_TARGET, PASSWORD_TARGET],
       actions: [...WEBHOOK_ACTIONS],
       encryption: store.encryptionSource(),
+      resetPasswordPage: await getService(strapi, 'welcome-email').resetPasswordPage(),
     },
   };
 }

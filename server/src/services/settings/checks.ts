@@ -5,8 +5,8 @@ import { ENV_OVERRIDES, type EnvOverridable } from '../../constants';
 import { getService } from '../../utils/get-service';
 import type { FieldError } from '../../validation/errors';
 import type { SettingsUpdate } from '../../validation/settings';
-import { mappingRowProblem } from '../sync/field-mapping';
 import { userAttributes } from '../sync/users-permissions';
+import { fieldMappingProblems } from './mapping-checks';
 import { envValue } from './store';
 
 /** The fields of a save that an environment variable sets: the environment wins, so they cannot be changed here. */
@@ -19,7 +19,10 @@ export function lockedFieldErrors(update: SettingsUpdate): FieldError[] {
     }));
 }
 
-/** Checks what needs the database: roles that exist, mapping targets the user schema has. */
+/**
+ * Checks what needs the database or the user schema: roles that exist; mapping rows whose target exists, takes
+ * the row's type and is not written by another row.
+ */
 export async function referenceProblems(
   strapi: Core.Strapi,
   next: PluginConfig,
@@ -36,12 +39,8 @@ export async function referenceProblems(
     if (!exists(r))
       problems.push({ path: ['allowedRoles', String(i)], message: `there is no users-permissions role "${r}"` });
   });
-  const attributes = userAttributes(strapi);
-  const tagsField = tagsFieldOf(strapi);
-  update.fieldMapping?.forEach((row, i) => {
-    const problem = mappingRowProblem(row, attributes, tagsField);
-    if (problem) problems.push({ path: ['fieldMapping', String(i), 'to'], message: problem });
-  });
+  if (update.fieldMapping)
+    problems.push(...fieldMappingProblems(update.fieldMapping, userAttributes(strapi), tagsFieldOf(strapi)));
   if (next.returnPassword.enabled && !next.returnPassword.attribute) {
     problems.push({
       path: ['returnPassword', 'attribute'],

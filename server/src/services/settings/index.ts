@@ -9,12 +9,17 @@ import { validationError, zodFieldErrors, type FieldError } from '../../validati
 import type { SettingsUpdate, TestConnectionInput } from '../../validation/settings';
 import { adminView } from './admin-view';
 import { lockedFieldErrors, referenceProblems } from './checks';
+import { fieldLabel } from './mapping-checks';
 import { testConnection } from './connection';
 import { EDITABLE_KEYS, SECRET_KEYS, isSecretKey, type SecretKey, type StoredSettings } from './schema';
 import { createSettingsStore, envValue } from './store';
 
+/** A 400 naming each bad field (`fieldMapping[1].type: …`), with the fields in `details.errors` for the panel. */
 const invalid = (details: FieldError[]) =>
-  validationError('Some settings are not valid: see the highlighted fields.', details);
+  validationError(
+    `Some settings are not valid: ${details.map((d) => `${fieldLabel(d.path)}: ${d.message}`).join('; ')}.`,
+    details
+  );
 
 function withoutSecrets(values: Record<string, unknown>): Record<string, unknown> {
   const rest = { ...values };

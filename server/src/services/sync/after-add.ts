@@ -1,14 +1,20 @@
 import type { Core } from '@strapi/strapi';
+import { RESET_PAGE_SETTING } from '../../../../shared/contracts/email-template';
 import type { PluginConfig } from '../../config/schema';
 import type { CustomerlyClient } from '../../customerly';
 import { getService } from '../../utils/get-service';
+import { describeEmailError } from './email-error';
 import type { ContactInput } from '../webhook/contact';
 import type { WrittenUser } from './write-user';
 import type { SyncNotes, SyncRequest } from './types';
 
-/** `welcomeEmail` and `passwordReturn` of the answer. */
+/**
+ * `welcomeEmail` and `passwordReturn` of the answer. `welcomeEmail`: `not-requested` (neither send_notification nor
+ * `always`), `not-sent-existing-user`, `not-sent` (it could not be sent as configured: a warning says why and what to
+ * set), `sent`, `failed` (the email provider refused it: a warning says why).
+ */
 export interface AfterAdd {
-  welcomeEmail: 'not-requested' | 'not-sent-existing-user' | 'sent' | 'failed';
+  welcomeEmail: 'not-requested' | 'not-sent-existing-user' | 'not-sent' | 'sent' | 'failed';
   passwordReturn: 'not-enabled' | 'not-created' | 'not-generated' | 'written' | 'failed';
 }
 
@@ -41,10 +47,15 @@ async function sendWelcome(
   if (!(req.params.send_notification ?? settings.welcomeEmail.always)) return 'not-requested';
   if (!written.created) return 'not-sent-existing-user';
   try {
-    await getService(strapi, 'welcome-email').send(written.user, settings);
+    if ((await getService(strapi, 'welcome-email').send(written.user, settings)) === 'no-reset-page') {
+      notes.warnings.push(
+        `the welcome email was not sent: its set-password link needs a page of your site, set in ${RESET_PAGE_SETTING}`
+      );
+      return 'not-sent';
+    }
     return 'sent';
   } catch (e) {
-    notes.warnings.push(`the welcome email could not be sent: ${(e as Error).message}`);
+    notes.warnings.push(`the welcome email could not be sent: ${describeEmailError(strapi, e)}`);
     return 'failed';
   }
 }

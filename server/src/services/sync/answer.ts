@@ -52,6 +52,10 @@ export function skippedOutcome(
   };
 }
 
+/** The warning of a delivery whose tags could not be learned (no tags in the payload, and none from the API). */
+export const tagsUnknownWarning = (learned: Pick<LearnedContact, 'tagsReason'>): string =>
+  `the tags are unknown (${learned.tagsReason}), so the user's tags were left as they are`;
+
 /** Step 6, the answer: what was done to the user, its tags, fields, role and email, and the after-add effects. */
 export function doneOutcome(
   req: SyncRequest,
@@ -63,10 +67,12 @@ export function doneOutcome(
   notes: SyncNotes
 ): SyncOutcome {
   const { mapping } = plan;
+  const warnings = plan.tags ? notes.warnings : [...notes.warnings, tagsUnknownWarning(learned)];
   return {
     status: 'done',
     userId: written.user.id,
     ...notes,
+    warnings,
     body: {
       ok: true,
       action: req.action,
@@ -83,7 +89,7 @@ export function doneOutcome(
       ...(after.welcomeEmail ? { welcomeEmail: after.welcomeEmail } : {}),
       ...(after.passwordReturn ? { passwordReturn: after.passwordReturn } : {}),
       contact: learned.summary,
-      ...(notes.warnings.length ? { warnings: notes.warnings } : {}),
+      ...(warnings.length ? { warnings } : {}),
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { TAG_UID, documentData } from '../../content-types';
+import { asPluginTagWrite } from './tag-guard';
 
 /** The most values one IN (…) list holds. */
 const IN_CHUNK = 200;
@@ -66,9 +67,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const key = name.toLowerCase();
         if (found.has(key)) continue;
         try {
-          const created = await strapi
-            .documents(TAG_UID)
-            .create({ data: documentData(TAG_UID, { name, nameKey: key }) });
+          const created = await asPluginTagWrite(() =>
+            strapi.documents(TAG_UID).create({ data: documentData(TAG_UID, { name, nameKey: key }) })
+          );
           found.set(key, { id: Number(created.id), documentId: created.documentId, name });
         } catch (e) {
           if (!isUniqueViolation(e) && !(e as Error)?.name?.includes('ValidationError')) throw e;

@@ -37,9 +37,22 @@ export class WebhookError extends Error {
 
 export const isWebhookError = (e: unknown): e is WebhookError => e instanceof WebhookError;
 
-/** The one error body. `eventId` names the delivery when there is one. */
-export function errorBody(status: number, code: string, message: string, eventId?: string): Record<string, unknown> {
-  return { ok: false, ...(eventId !== undefined ? { eventId } : {}), error: { status, code, message } };
+/**
+ * The one error body. `eventId` names the delivery when there is one; `details` carries what a caller needs to act on
+ * the refusal (e.g. the newer deliveries of a stale replay).
+ */
+export function errorBody(
+  status: number,
+  code: string,
+  message: string,
+  eventId?: string,
+  details?: Record<string, unknown>
+): Record<string, unknown> {
+  return {
+    ok: false,
+    ...(eventId !== undefined ? { eventId } : {}),
+    error: { status, code, message, ...(details ? { details } : {}) },
+  };
 }
 
 /** The answer for a refusal. */

@@ -34,15 +34,15 @@ interface Accepted {
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   /**
    * Checks the request: the access key, the body, the parameters, the contact and the requested role. Returns the
-   * answer instead when the request stops here (a refusal, or `action=test`).
+   * answer instead when the request stops here (a refusal), or `{test}` for `action=test`.
    */
-  async function check(intake: WebhookIntake): Promise<Accepted | WebhookAnswer> {
+  async function check(intake: WebhookIntake): Promise<Accepted | WebhookAnswer | { test: WebhookParams }> {
     const settings = await getService(strapi, 'settings').get();
     const { accessKey, params: rawParams } = splitQuery(intake.querystring);
     checkAccessKey(settings.webhookKey, givenAccessKey(accessKey, intake.headers));
     const body = parseJsonBody(intake.body);
     const params = parseParams(rawParams);
-    if (params.action === 'test') return testAnswer();
+    if (params.action === 'test') return { test: params };
     const contact = extractContact(body, params.email);
     if (params.role) {
       const { roles, policy } = await getService(strapi, 'roles').policy(settings);
@@ -95,12 +95,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }
   }
 
+  /** `action=test`: the key is right. Recorded as a finished delivery (its parameters only), answered `{ok: true}`. */
+  async function recordTest(params: WebhookParams): Promise<WebhookAnswer> {
+    try {
+      await getService(strapi, 'delivery-record').recordTest({ ...params });
+    } catch (e) {
+      strapi.log.error(`[customerly] the test delivery could not be stored: ${describeError(e)}`);
+      return errorAnswer(REFUSALS.notStored());
+    }
+    return testAnswer();
+  }
+
   return {
     async receive(intake: WebhookIntake): Promise<WebhookAnswer> {
       let accepted: Accepted;
       try {
         const checked = await check(intake);
         if ('status' in checked) return checked;
+        if ('test' in checked) return await recordTest(checked.test);
         accepted = checked;
       } catch (e) {
         if (isWebhookError(e)) return errorAnswer(e);

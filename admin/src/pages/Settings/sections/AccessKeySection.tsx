@@ -70,7 +70,7 @@ function RotateKeyDialog({ onConfirm, disabled }: { onConfirm: () => void; disab
         </Dialog.Body>
         <Dialog.Footer>
           <Dialog.Cancel>
-            <Button variant="tertiary">{t('detail.close')}</Button>
+            <Button variant="tertiary">{t('settings.cancel')}</Button>
           </Dialog.Cancel>
           <Dialog.Action>
             <Button variant="danger" onClick={onConfirm}>

@@ -1,4 +1,4 @@
-import { Alert, Box, Button, Field, Flex, IconButton, TextInput } from '@strapi/design-system';
+import { Alert, Box, Button, Field, Flex, IconButton, TextInput, Typography } from '@strapi/design-system';
 import { Trash } from '@strapi/icons';
 import { useNotification } from '@strapi/strapi/admin';
 import type * as React from 'react';
@@ -7,7 +7,7 @@ import { errorMessage } from '../../../api/client';
 import { useTestConnection } from '../../../api/queries';
 import { Section } from '../../../components/Section';
 import { useT } from '../../../utils/useT';
-import type { SettingsForm } from '../useSettingsForm';
+import { NO_TOKEN_EDIT, type SettingsForm } from '../useSettingsForm';
 
 interface Props {
   data: AdminSettings;
@@ -29,7 +29,10 @@ export function ApiTokenSection({ data, form, disabled }: Props) {
       onError: (e) =>
         toggleNotification({ type: 'danger', message: t('settings.saveError', { message: errorMessage(e) }) }),
     });
-  const placeholder = secret.set ? `${secret.masked}  ${t('token.placeholderSet')}` : t('token.placeholderEmpty');
+  // Removing the saved token waits for Save; until then the section says so, with a way back.
+  const removing = form.token.clear;
+  const placeholder =
+    secret.set && !removing ? `${secret.masked}  ${t('token.placeholderSet')}` : t('token.placeholderEmpty');
   const result = connection.data;
 
   return (
@@ -61,7 +64,7 @@ export function ApiTokenSection({ data, form, disabled }: Props) {
           >
             {connection.isLoading ? t('token.testing') : t('token.test')}
           </Button>
-          {secret.set && !secret.locked && (
+          {secret.set && !secret.locked && !removing && (
             <IconButton
               label={t('token.clear')}
               onClick={() => form.setToken({ input: '', clear: true })}
@@ -71,6 +74,28 @@ export function ApiTokenSection({ data, form, disabled }: Props) {
             </IconButton>
           )}
         </Flex>
+        {removing && (
+          <Flex
+            gap={3}
+            marginTop={2}
+            padding={3}
+            background="warning100"
+            borderColor="warning200"
+            borderStyle="solid"
+            borderWidth="1px"
+            hasRadius
+            justifyContent="space-between"
+            role="status"
+            data-testid="token-removal"
+          >
+            <Typography textColor="warning700" fontWeight="semiBold">
+              {t('token.removeOnSave')}
+            </Typography>
+            <Button variant="tertiary" size="S" onClick={() => form.setToken(NO_TOKEN_EDIT)} disabled={disabled}>
+              {t('token.undoRemove')}
+            </Button>
+          </Flex>
+        )}
         <Field.Hint />
         <Field.Error />
       </Field.Root>

@@ -1,5 +1,6 @@
 import { Box, Flex, Typography } from '@strapi/design-system';
 import {
+  SAMPLE_USER,
   renderWelcomeEmail,
   siteNameFor,
   type TemplateVariables,
@@ -8,10 +9,9 @@ import type { EditableSettings } from '../../../../../shared/contracts/settings'
 import { TextBlock } from '../../../components/Section';
 import { useT } from '../../../utils/useT';
 
-/** Sample values; {{siteName}} is worked out as the server does it. */
+/** Sample values (the test email's user); {{siteName}} is worked out as the server does it. */
 const SAMPLE: Omit<TemplateVariables, 'siteName'> = {
-  username: 'ada.lovelace@example.com',
-  email: 'ada.lovelace@example.com',
+  ...SAMPLE_USER,
   link: 'https://example.com/reset-password?code=…',
 };
 
@@ -21,7 +21,10 @@ interface Props {
   serverUrl: string;
 }
 
-/** The welcome email as it would be sent, rendered by the same function and defaults as the server's. */
+/**
+ * The welcome email as it would be sent, rendered by the same function and defaults as the server's: an empty
+ * subject, text or HTML field shows the built-in template, as the sent email uses it.
+ */
 export function EmailPreview({ template, serverUrl }: Props) {
   const t = useT();
   const email = renderWelcomeEmail(template, { ...SAMPLE, siteName: siteNameFor(template.siteName, serverUrl) });

@@ -11,9 +11,11 @@ import {
 } from '@strapi/design-system';
 import { Plus, Trash } from '@strapi/icons';
 import type * as React from 'react';
+import { mappingTypesFor } from '../../../../../shared/contracts/mapping-compat';
 import { MAPPING_TYPES, type AdminSettings, type MappingRow } from '../../../../../shared/contracts/settings';
 import { Section } from '../../../components/Section';
 import { useT } from '../../../utils/useT';
+import { prefilledType, targetTypesOf } from '../mappingIssues';
 import type { SettingsForm } from '../useSettingsForm';
 
 interface Props {
@@ -29,11 +31,15 @@ export function FieldMappingSection({ data, form, disabled }: Props) {
   const t = useT();
   const rows = form.values.fieldMapping;
   const targets = [...data.meta.userAttributes.map((a) => a.name), ...data.meta.loginTargets];
+  const targetTypes = targetTypesOf(data);
   const update = (i: number, patch: Partial<MappingRow>) =>
     form.set(
       'fieldMapping',
       rows.map((r, j) => (j === i ? { ...r, ...patch } : r))
     );
+  /** Picking a target pre-fills the type its attribute takes. */
+  const pickTarget = (i: number, to: string) => update(i, { to, type: prefilledType(data, to) ?? rows[i].type });
+  const listError = form.errorOf('fieldMapping');
   const remove = (i: number) =>
     form.set(
       'fieldMapping',
@@ -44,15 +50,22 @@ export function FieldMappingSection({ data, form, disabled }: Props) {
     <Section title={t('mapping.title')} id="customerly-mapping">
       <Typography textColor="neutral600">{t('mapping.hint')}</Typography>
       {rows.length === 0 && <Typography textColor="neutral500">{t('mapping.empty')}</Typography>}
+      {listError && (
+        <Typography textColor="danger600" role="alert">
+          {listError}
+        </Typography>
+      )}
       {rows.map((row, i) => (
         <MappingRowFields
           key={i}
           index={i}
           row={row}
           targets={targets}
+          attributeType={row.to ? targetTypes[row.to] : undefined}
           form={form}
           disabled={disabled}
           onChange={(patch) => update(i, patch)}
+          onPickTarget={(to) => pickTarget(i, to)}
           onRemove={() => remove(i)}
         />
       ))}
@@ -75,18 +88,37 @@ interface RowProps {
   row: MappingRow;
   /** The user attributes a row may write to. */
   targets: string[];
+  /** The attribute type of the row's target; undefined: no target yet, or one the panel does not know. */
+  attributeType: string | undefined;
   form: SettingsForm;
   disabled: boolean;
   onChange: (patch: Partial<MappingRow>) => void;
+  onPickTarget: (to: string) => void;
   onRemove: () => void;
 }
 
-/** One mapping row: Customerly field → user attribute, as a type; the server's errors shown on each field. */
-function MappingRowFields({ index: i, row, targets, form, disabled, onChange, onRemove }: RowProps) {
+/**
+ * One mapping row: Customerly field → user attribute, as a type. Each field shows its message: the server's from the
+ * last save, else the panel's own check (a type the target cannot take, a target another row has).
+ */
+function MappingRowFields({
+  index: i,
+  row,
+  targets,
+  attributeType,
+  form,
+  disabled,
+  onChange,
+  onPickTarget,
+  onRemove,
+}: RowProps) {
   const t = useT();
   const path = (field: keyof MappingRow) => `fieldMapping.${i}.${field}`;
   // A target the user type no longer has stays selectable, so that the row shows what is saved.
   const options = [...new Set([...targets, ...(row.to ? [row.to] : [])])];
+  const allowedTypes = attributeType ? mappingTypesFor(attributeType) : [];
+  // A message about the row as a whole (not one of its fields), e.g. an unknown key.
+  const rowError = form.errorOf(`fieldMapping.${i}`) ?? form.errorOf(path('writeEmpty'));
   return (
     <Grid.Root gap={3} data-testid={`mapping-row-${i}`}>
       <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
@@ -107,7 +139,7 @@ function MappingRowFields({ index: i, row, targets, form, disabled, onChange, on
           <SingleSelect
             value={row.to || undefined}
             placeholder="—"
-            onChange={(v) => onChange({ to: String(v) })}
+            onChange={(v) => onPickTarget(String(v))}
             disabled={disabled}
           >
             {options.map((name) => (
@@ -120,7 +152,11 @@ function MappingRowFields({ index: i, row, targets, form, disabled, onChange, on
         </Field.Root>
       </Grid.Item>
       <Grid.Item col={3} s={10} direction="column" alignItems="stretch">
-        <Field.Root name={path('type')} error={form.errorOf(path('type'))}>
+        <Field.Root
+          name={path('type')}
+          error={form.errorOf(path('type'))}
+          hint={attributeType ? t('mapping.typeHint', { attributeType, allowed: allowedTypes.join(', ') }) : undefined}
+        >
           <Field.Label>{t('mapping.type')}</Field.Label>
           <SingleSelect
             value={row.type}
@@ -133,6 +169,7 @@ function MappingRowFields({ index: i, row, targets, form, disabled, onChange, on
               </SingleSelectOption>
             ))}
           </SingleSelect>
+          <Field.Hint />
           <Field.Error />
         </Field.Root>
       </Grid.Item>
@@ -141,6 +178,13 @@ function MappingRowFields({ index: i, row, targets, form, disabled, onChange, on
           <Trash />
         </IconButton>
       </Grid.Item>
+      {rowError && (
+        <Grid.Item col={12}>
+          <Typography textColor="danger600" role="alert">
+            {rowError}
+          </Typography>
+        </Grid.Item>
+      )}
     </Grid.Root>
   );
 }

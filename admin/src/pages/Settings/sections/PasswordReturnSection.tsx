@@ -13,8 +13,8 @@ export function PasswordReturnSection({ form, disabled }: { form: SettingsForm; 
       <Field.Root name="returnPassword.enabled">
         <Field.Label>{t('password.toggle')}</Field.Label>
         <Toggle
-          onLabel="On"
-          offLabel="Off"
+          onLabel={t('settings.toggleOn')}
+          offLabel={t('settings.toggleOff')}
           checked={value.enabled}
           onChange={(e: React.ChangeEvent<HTMLInputElement>) =>
             form.set('returnPassword', { ...value, enabled: e.target.checked })

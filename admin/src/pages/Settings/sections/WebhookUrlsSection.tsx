@@ -1,4 +1,5 @@
 import {
+  Alert,
   Box,
   Checkbox,
   Field,
@@ -15,7 +16,14 @@ import * as React from 'react';
 import type { AdminSettings } from '../../../../../shared/contracts/settings';
 import { Section } from '../../../components/Section';
 import { useT, type MessageKey } from '../../../utils/useT';
-import { HIDDEN_KEY, publicOrigin, webhookUrl, type UrlOptions } from '../../../utils/webhook-url';
+import {
+  HIDDEN_KEY,
+  publicOrigin,
+  unreachableReason,
+  webhookUrl,
+  type UnreachableReason,
+  type UrlOptions,
+} from '../../../utils/webhook-url';
 import type { WebhookKey } from '../useWebhookKey';
 
 /** The select's value for "no role parameter" (a select cannot hold an empty value). */
@@ -38,6 +46,7 @@ export function WebhookUrlsSection({ data, webhookKey, canUpdate }: Props) {
   return (
     <Section title={t('urls.title')} id="customerly-urls">
       <Typography textColor="neutral600">{t('urls.hint')}</Typography>
+      <UnreachableNotice origin={origin} />
       <Grid.Root gap={4}>
         <Grid.Item col={6} s={12}>
           <Checkbox
@@ -88,5 +97,38 @@ export function WebhookUrlsSection({ data, webhookKey, canUpdate }: Props) {
         </Field.Root>
       ))}
     </Section>
+  );
+}
+
+const REASON_KEYS: Record<UnreachableReason, MessageKey> = {
+  loopback: 'urls.unreachable.loopback',
+  private: 'urls.unreachable.private',
+  'local-name': 'urls.unreachable.localName',
+};
+
+/** Said next to the URLs when they point at an address Customerly, on the internet, cannot call. */
+function UnreachableNotice({ origin }: { origin: string }) {
+  const t = useT();
+  const [dismissed, setDismissed] = React.useState(false);
+  const reason = unreachableReason(origin);
+  if (!reason || dismissed) return null;
+  const host = new URL(origin).host;
+  return (
+    <Alert
+      closeLabel="×"
+      onClose={() => setDismissed(true)}
+      variant="warning"
+      title={t('urls.unreachable.title')}
+      data-testid="unreachable-url-warning"
+    >
+      <Flex direction="column" alignItems="flex-start" gap={1} tag="span">
+        <Typography>{`${t(REASON_KEYS[reason], { host })} ${t('urls.unreachable.why')}`}</Typography>
+        <Typography>{t('urls.unreachable.fix')}</Typography>
+        <Typography tag="code" fontWeight="semiBold">
+          {"url: env('PUBLIC_URL'),"}
+        </Typography>
+        <Typography>{t('urls.unreachable.tunnel')}</Typography>
+      </Flex>
+    </Alert>
   );
 }

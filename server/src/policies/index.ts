@@ -1,0 +1,3 @@
+import hasTags from './has-tags';
+
+export default { 'has-tags': hasTags };

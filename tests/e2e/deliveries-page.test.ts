@@ -1,0 +1,242 @@
+/**
+ * Customerly → Deliveries in a real browser (issue 10, "Deliveries"): the empty states, the test action in the log,
+ * "done with warnings", the detail's summary before its raw JSON (collapsed, no process id), the filters (no match
+ * with Reset, an end date before the start date refused on the form), and a stale replay's question.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startFakeCustomerly, userWebhook, type FakeCustomerly } from '../fake-customerly';
+import type { AnswerJson } from '../helpers/strapi';
+import { login, strongPassword, type AdminSession } from './admin-api';
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  browserProblem,
+  ensureAdminBuild,
+  screenshotPath,
+  startServer,
+  type E2EServer,
+} from './harness';
+
+const problem = browserProblem();
+const ci = process.env.CI === 'true' || process.env.CI === '1';
+if (problem && ci) throw new Error(`browser tests cannot run: ${problem} (CI=true)`);
+
+const EMAIL = 'log.owner@example.test';
+const PASSWORD = strongPassword();
+const KEY = randomBytes(32).toString('base64url');
+const CONTACT = 'ada.warned@example.test';
+
+describe('the delivery log in Chromium', { skip: problem ?? false, timeout: 600_000 }, () => {
+  let server: E2EServer;
+  let fake: FakeCustomerly;
+  let browser: Browser;
+  let page: Page;
+  let admin: AdminSession;
+  /** The event ids of the contact's deliveries, oldest first. */
+  const events: string[] = [];
+
+  before(async () => {
+    ensureAdminBuild();
+    fake = await startFakeCustomerly();
+    server = await startServer({
+      CUSTOMERLY_API_URL: fake.url,
+      CUSTOMERLY_API_TOKEN: fake.token,
+      CUSTOMERLY_WEBHOOK_KEY: KEY,
+      PLAYGROUND_CUSTOMERLY_CONFIG: JSON.stringify({ returnPassword: { enabled: true, attribute: 'wp_password' } }),
+    });
+    const reg = await fetch(`${server.baseUrl}/admin/register-admin`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: EMAIL, password: PASSWORD, firstname: 'Log', lastname: 'Owner' }),
+    });
+    assert.equal(reg.status, 200, await reg.text());
+    admin = await login(server.baseUrl, EMAIL, PASSWORD);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'en-US' });
+    page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${server.baseUrl}/admin/auth/login`);
+    await page.locator('input[name=email]').fill(EMAIL);
+    await page.locator('input[name=password]').fill(PASSWORD);
+    await page.locator('button[type=submit]').click();
+    await page.waitForURL((u) => !u.pathname.includes('/auth/'), { timeout: 30_000 });
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    await fake?.close();
+  });
+
+  const logUrl = () => `${server.baseUrl}/admin/plugins/customerly`;
+  const webhook = async (action: string, body?: unknown): Promise<AnswerJson> => {
+    const res = await fetch(`${server.baseUrl}/api/customerly/webhook?action=${action}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-customerly-access-key': KEY },
+      body: JSON.stringify(body ?? {}),
+    });
+    const json = (await res.json()) as AnswerJson;
+    assert.equal(res.status, 200, JSON.stringify(json));
+    return json;
+  };
+  const row = (email: string) => page.locator(`[data-testid=delivery-row][data-email="${email}"]`);
+  const openDetails = async (email: string) => {
+    await row(email).first().getByRole('button', { name: 'Details' }).click();
+    await page.getByTestId('delivery-detail').waitFor();
+  };
+
+  it('an empty log says so, and what to do', async () => {
+    await page.goto(logUrl());
+    await page.getByText('No delivery yet').waitFor();
+    await page.getByText(/Copy the test URL from Settings → Customerly/).waitFor();
+    const link = page.getByRole('link', { name: 'Open Settings → Customerly' });
+    assert.match((await link.getAttribute('href')) ?? '', /\/admin\/settings\/customerly$/);
+    await page.screenshot({ path: screenshotPath('deliveries-empty.png'), fullPage: true });
+  });
+
+  it('the test action shows up in the log', async () => {
+    assert.deepEqual(await webhook('test'), { ok: true });
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const test = page.locator('[data-testid=delivery-row][data-action=test]');
+    await test.waitFor();
+    await test.locator('[data-status=done]').waitFor();
+    await test.getByRole('button', { name: 'Details' }).click();
+    await page.getByText('A test call: the access key is right. Nothing was changed.').waitFor();
+    await page.keyboard.press('Escape');
+  });
+
+  it('a delivery whose password could not be returned is "done with warnings"', async () => {
+    fake.fault({ kind: 'status', status: 500, path: '/users', method: 'POST' });
+    try {
+      const json = await webhook('add', userWebhook({ email: CONTACT, crmhero_user_id: 5151, tags: ['vip', 'beta'] }));
+      assert.equal(json.passwordReturn, 'failed');
+      events.push(json.eventId);
+    } finally {
+      fake.clearFaults();
+    }
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const badge = row(CONTACT).locator('[data-status=done]');
+    await badge.waitFor();
+    assert.equal((await badge.innerText()).toLowerCase(), 'done with warnings');
+    assert.equal(await badge.getAttribute('data-warnings'), '1');
+    await page.screenshot({ path: screenshotPath('deliveries-warnings.png'), fullPage: true });
+  });
+
+  it('the detail shows the warnings, then the summary, then the raw JSON collapsed; no process id', async () => {
+    await openDetails(CONTACT);
+    const detail = page.getByTestId('delivery-detail');
+    const warnings = detail.getByTestId('delivery-warnings');
+    assert.match(await warnings.innerText(), /the password could not be returned to Customerly/);
+
+    const summary = detail.getByTestId('delivery-summary');
+    const user = await admin.call('GET', `/customerly/deliveries?email=${encodeURIComponent(CONTACT)}`);
+    const detailJson = await admin.call('GET', `/customerly/deliveries/${user.json.data[0].documentId}`);
+    const userLink = summary.getByTestId('summary-user').getByRole('link', { name: CONTACT });
+    assert.match(
+      (await userLink.getAttribute('href')) ?? '',
+      new RegExp(
+        `/content-manager/collection-types/plugin::users-permissions\\.user/${detailJson.json.data.user.documentId}$`
+      )
+    );
+    assert.match(await summary.getByTestId('summary-user').innerText(), /created by this delivery/);
+    assert.match(await summary.getByTestId('summary-role').innerText(), /Authenticated/);
+    assert.match(await summary.getByTestId('summary-tags-added').innerText(), /vip, beta|beta, vip/);
+    assert.match(await summary.getByTestId('summary-password-return').innerText(), /failed/);
+
+    // Order on the page: warnings, summary, raw data.
+    const top = async (testId: string) => (await detail.getByTestId(testId).boundingBox())!.y;
+    assert.ok((await top('delivery-warnings')) < (await top('delivery-summary')));
+    assert.ok((await top('delivery-summary')) < (await top('delivery-raw')));
+
+    // The raw JSON is collapsed until asked for.
+    const raw = detail.getByTestId('delivery-raw');
+    const trigger = raw.getByRole('button', { name: /Raw data \(JSON\)/ });
+    assert.equal(await trigger.getAttribute('aria-expanded'), 'false');
+    assert.equal(await raw.getByText('"passwordReturn": "failed"').count(), 0);
+    assert.ok(!(await page.content()).includes(`${hostname()}:`), 'no process id in the page');
+    await page.screenshot({ path: screenshotPath('delivery-detail-summary.png') });
+    await trigger.click();
+    await raw
+      .getByText(/"passwordReturn": "failed"/)
+      .first()
+      .waitFor();
+    assert.ok(!(await page.content()).includes(`${hostname()}:`), 'no process id in the raw data either');
+    assert.ok(!(await page.content()).includes(KEY), 'no key');
+    await page.keyboard.press('Escape');
+  });
+
+  it('filters that match nothing show "No delivery matches these filters", and Reset clears them', async () => {
+    await page.getByLabel('Email contains').fill('nobody-here');
+    await page.getByRole('button', { name: 'Filter', exact: true }).click();
+    await page.getByText('No delivery matches these filters').waitFor();
+    assert.equal(await page.getByText('No delivery yet').count(), 0);
+    await page.screenshot({ path: screenshotPath('deliveries-no-match.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Reset filters' }).click();
+    await row(CONTACT).first().waitFor();
+    assert.equal(await page.getByLabel('Email contains').inputValue(), '');
+    assert.equal(new URL(page.url()).search, '');
+  });
+
+  it('an end date before the start date is refused on the form, and nothing is fetched', async () => {
+    const fetched: string[] = [];
+    const onRequest = (r: { url(): string }) => {
+      if (r.url().includes('/customerly/deliveries?')) fetched.push(r.url());
+    };
+    page.on('request', onRequest);
+    try {
+      await page.getByLabel('From (date)').fill('2025-02-01');
+      await page.getByLabel('To (date)').fill('2025-01-01');
+      await page.getByRole('button', { name: 'Filter', exact: true }).click();
+      await page.getByText('The end date is before the start date: pick a later one.').waitFor();
+      await page.waitForTimeout(300);
+      assert.deepEqual(fetched, []);
+      assert.equal(new URL(page.url()).searchParams.get('from'), null);
+      await page.screenshot({ path: screenshotPath('deliveries-dates-refused.png'), fullPage: true });
+    } finally {
+      page.off('request', onRequest);
+    }
+    await page.getByRole('button', { name: 'Reset', exact: true }).click();
+  });
+
+  it('replaying a delivery with newer finished ones asks first, and can replay the latest instead', async () => {
+    events.push((await webhook('update_tags', userWebhook({ email: CONTACT, tags: ['gamma'] }))).eventId);
+    events.push((await webhook('update_tags', userWebhook({ email: CONTACT, tags: ['delta'] }))).eventId);
+    await page.goto(`${logUrl()}?email=${encodeURIComponent(CONTACT)}&action=add`);
+    await openDetails(CONTACT);
+    const title = page.getByRole('heading', { name: `Delivery ${events[0]}` });
+    await title.waitFor();
+
+    await page.getByRole('button', { name: 'Replay', exact: true }).click();
+    const dialog = page.getByTestId('stale-replay');
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /2 newer deliveries of this contact have finished since this one/);
+    await page.waitForTimeout(500); // the dialog's opening animation
+    await page.screenshot({ path: screenshotPath('delivery-stale-replay.png') });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const first = await admin.call('GET', `/customerly/deliveries?email=${encodeURIComponent(CONTACT)}&action=add`);
+    assert.equal(first.json.data[0].attempts, 1, 'cancel replays nothing');
+
+    await page.getByRole('button', { name: 'Replay', exact: true }).click();
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Replay the latest delivery of this contact' }).click();
+    await page
+      .getByText(/Replayed: HTTP 200/)
+      .first()
+      .waitFor();
+    // The modal now shows the latest delivery, replayed once more.
+    await page.getByRole('heading', { name: `Delivery ${events[2]}` }).waitFor();
+    await page.getByTestId('delivery-attempts').getByText('Attempt 2').waitFor();
+    const list = await admin.call('GET', `/customerly/deliveries?email=${encodeURIComponent(CONTACT)}`);
+    const byEvent = new Map(list.json.data.map((d: { eventId: string; attempts: number }) => [d.eventId, d.attempts]));
+    assert.deepEqual(
+      events.map((e) => byEvent.get(e)),
+      [1, 1, 2],
+      'only the latest was replayed'
+    );
+  });
+});
