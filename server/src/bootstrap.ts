@@ -2,7 +2,8 @@ import type { Core } from '@strapi/strapi';
 import { parsedPluginConfig } from './config/read';
 import { INTERNAL_UIDS, TAG_UID } from './content-types';
 import { fieldMappingProblems } from './services/settings/mapping-checks';
-import { userAttributes } from './services/sync/users-permissions';
+import { tagRuleErrors } from './services/sync/tag-rules';
+import { upDefaultRoleType, userAttributes } from './services/sync/users-permissions';
 import { getService } from './utils/get-service';
 import { registerPermissions } from './permissions-register';
 import { grantMeRouteOnce } from './services/access/grant-me';
@@ -28,6 +29,20 @@ function checkFieldMapping(strapi: Core.Strapi) {
     const row = config.fieldMapping[Number(problem.path[1])];
     throw new Error(
       `Invalid config for plugin "customerly": "${problem.path.join('.')}" (${row.from} → ${row.to}): ${problem.message}.`
+    );
+  }
+}
+
+/** A tag rule off the allowlist (or a tag with two rules) in config/plugins stops startup, naming the rule. */
+async function checkTagRules(strapi: Core.Strapi) {
+  const config = parsedPluginConfig(strapi);
+  if (!config.tagRules.length) return;
+  const roles = await getService(strapi, 'roles').list();
+  const [first] = tagRuleErrors(config.tagRules, config, roles, await upDefaultRoleType(strapi));
+  if (first) {
+    const rule = config.tagRules[first.index]!;
+    throw new Error(
+      `Invalid config for plugin "customerly": "tagRules[${first.index}]" (${rule.tag} → ${rule.role}): ${first.message}.`
     );
   }
 }
@@ -71,6 +86,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   keepTagKeys(strapi);
   guardTagWrites(strapi);
   checkFieldMapping(strapi);
+  await checkTagRules(strapi);
   await registerPermissions(strapi);
   await revokeContentManagerAccess(strapi);
   // At the first start Strapi's admin creates the Editor and Author roles after the plugins' bootstrap, granting them

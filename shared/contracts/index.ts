@@ -6,3 +6,4 @@ export * from './settings';
 export * from './mapping-compat';
 export * from './errors';
 export * from './email-template';
+export * from './jobs';

@@ -10,6 +10,8 @@ export const ACTIONS = {
   settingsUpdate: 'plugin::customerly.settings.update',
   deliveriesRead: 'plugin::customerly.deliveries.read',
   deliveriesReplay: 'plugin::customerly.deliveries.replay',
+  jobsRead: 'plugin::customerly.jobs.read',
+  jobsRun: 'plugin::customerly.jobs.run',
 } as const;
 
 export type PluginAction = (typeof ACTIONS)[keyof typeof ACTIONS];

@@ -34,6 +34,14 @@ export const mappingRowSchema = z.object({
 });
 export type MappingRow = z.infer<typeof mappingRowSchema>;
 
+/** A tag rule: a user who has `tag` (ignoring case) gets `role` (a role type or name on the allowlist). */
+export const tagRuleSchema = z.object({ tag: z.string(), role: z.string() });
+export type TagRule = z.infer<typeof tagRuleSchema>;
+/** The most tag rules a configuration holds. */
+export const TAG_RULES_MAX = 100;
+/** The most tag names the settings view lists for the pickers (the rest can be typed). */
+export const TAG_CHOICES_MAX = 1000;
+
 /** The settings the panel edits (secrets apart). */
 export const editableSettingsSchema = z.object({
   apiUrl: z.string(),
@@ -51,6 +59,8 @@ export const editableSettingsSchema = z.object({
   }),
   fieldMapping: z.array(mappingRowSchema),
   processing: z.enum(PROCESSING_MODES),
+  /** In priority order: the first rule whose tag the user has gives the role. */
+  tagRules: z.array(tagRuleSchema),
 });
 export type EditableSettings = z.infer<typeof editableSettingsSchema>;
 
@@ -90,6 +100,10 @@ export const adminSettingsSchema = z.object({
     encryption: z.string(),
     /** users-permissions' *Reset password page*; null when unset (then no welcome email is sent). */
     resetPasswordPage: z.string().nullable(),
+    /** Tag names known to Strapi (the tag entries), for the tag rules' pickers; at most TAG_CHOICES_MAX. */
+    tags: z.array(z.string()),
+    /** One sentence per tag rule that cannot apply now (its role does not exist, or is off the allowlist). */
+    tagRuleWarnings: z.array(z.object({ index: z.number(), message: z.string() })),
   }),
 });
 export type AdminSettings = z.infer<typeof adminSettingsSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAPPING_TYPES, PROCESSING_MODES, USERNAME_FORMATS } from '../../../shared/contracts/settings';
+import { MAPPING_TYPES, PROCESSING_MODES, TAG_RULES_MAX, USERNAME_FORMATS } from '../../../shared/contracts/settings';
 import { IDENTITY_FIELDS, PASSWORD_TARGET, includes } from '../constants';
 
 /**
@@ -27,6 +27,14 @@ export const fieldMappingRowSchema = z
       "the password (user_pass) cannot come from the contact's email, ids or tags: map a Customerly attribute instead",
     path: ['from'],
   });
+
+/** A tag rule: a user who has `tag` (ignoring case) gets `role` (a role type or name, on the allowlist). */
+export const tagRuleSchema = z
+  .object({
+    tag: z.string().trim().min(1, 'name the Customerly tag').max(255, 'a tag has 255 characters at most'),
+    role: z.string().trim().min(1, 'name the role the tag gives').max(100, 'a role name has 100 characters at most'),
+  })
+  .strict();
 
 export const pluginConfigSchema = z
   .object({
@@ -57,6 +65,8 @@ export const pluginConfigSchema = z
       .default({ always: false, subject: '', text: '', html: '', siteName: '' }),
     fieldMapping: z.array(fieldMappingRowSchema).default([]),
     processing: z.enum(PROCESSING_MODES).default('sync'),
+    /** Tags that give roles, in priority order (services/sync/tag-rules.ts); every role must be on the allowlist. */
+    tagRules: z.array(tagRuleSchema).max(TAG_RULES_MAX, `at most ${TAG_RULES_MAX} tag rules`).default([]),
     /**
      * Lead payloads (whoever typed an email into the chat widget; the email is not verified):
      *  - `safe`: a lead may create a user, and may update the user it created (linked to that same lead); it never
@@ -120,6 +130,20 @@ export const pluginConfigSchema = z
         syncWaitMs: 10_000,
         retentionDays: 30,
       }),
+    /** Background jobs (services/jobs): run by every process whose queue is enabled, one of a type at a time. */
+    jobs: z
+      .object({
+        /** Run jobs in this process (a process with queue.enabled false runs none either). */
+        enabled: z.boolean().default(true),
+        /** Items (users) handled per batch; progress and cursor are saved after each. */
+        batchSize: z.number().int().min(1).max(5000).default(200),
+        /** A pause between batches, in ms (spares the database; tests use it to make a job slow). */
+        batchDelayMs: z.number().int().min(0).max(60_000).default(0),
+        /** How often an idle process looks for queued jobs and for jobs whose process died, in ms. */
+        pollMs: z.number().int().min(50).max(60_000).default(2000),
+      })
+      .strict()
+      .default({ enabled: true, batchSize: 200, batchDelayMs: 0, pollMs: 2000 }),
     /** Per-IP rate limit of the webhook route: a token bucket. */
     rateLimit: z
       .object({

@@ -1,5 +1,13 @@
 import type { Core } from '@strapi/strapi';
-import type { AdminSettings, SecretState, SettingSource } from '../../../../shared/contracts/settings';
+import {
+  TAG_CHOICES_MAX,
+  type AdminSettings,
+  type SecretState,
+  type SettingSource,
+} from '../../../../shared/contracts/settings';
+import type { PluginConfig } from '../../config/schema';
+import { TAG_UID } from '../../content-types';
+import { ruleProblem } from '../sync/tag-rules';
 import { WEBHOOK_ACTIONS } from '../../../../shared/contracts/webhook';
 import { tagsFieldOf } from '../../config/read';
 import {
@@ -41,6 +49,29 @@ function writableAttributes(strapi: Core.Strapi): Array<{ name: string; type: st
     .map(([name, attr]) => ({ name, type: attr.type }));
 }
 
+/** The tag names for the tag rules' pickers (the first TAG_CHOICES_MAX by name; others can be typed). */
+async function tagChoices(strapi: Core.Strapi): Promise<string[]> {
+  const rows: Array<{ name: string }> = await strapi.db
+    .query(TAG_UID)
+    .findMany({ select: ['name'], orderBy: { name: 'asc' }, limit: TAG_CHOICES_MAX });
+  return rows.map((r) => r.name);
+}
+
+/** Rules that would be skipped now (their role does not exist, or is off the allowlist), for the panel. */
+async function tagRuleWarnings(strapi: Core.Strapi, settings: PluginConfig) {
+  if (!settings.tagRules.length) return [];
+  try {
+    const { roles, policy } = await getService(strapi, 'roles').policy(settings);
+    return settings.tagRules.flatMap((rule, index) => {
+      const message = ruleProblem(rule, roles, policy);
+      return message ? [{ index, message }] : [];
+    });
+  } catch (e) {
+    // No default role: every rule waits for it.
+    return [{ index: -1, message: (e as Error).message }];
+  }
+}
+
 /** What the panel may see: every setting but the secrets, which come masked, and where each value comes from. */
 export async function adminView(strapi: Core.Strapi, store: SettingsStore): Promise<AdminSettings> {
   const loaded = await store.load();
@@ -76,6 +107,7 @@ export async function adminView(strapi: Core.Strapi, store: SettingsStore): Prom
       welcomeEmail: merged.welcomeEmail,
       fieldMapping: merged.fieldMapping,
       processing: merged.processing,
+      tagRules: merged.tagRules,
     },
     secrets,
     locked,
@@ -91,6 +123,8 @@ export async function adminView(strapi: Core.Strapi, store: SettingsStore): Prom
       actions: [...WEBHOOK_ACTIONS],
       encryption: store.encryptionSource(),
       resetPasswordPage: await getService(strapi, 'welcome-email').resetPasswordPage(),
+      tags: await tagChoices(strapi),
+      tagRuleWarnings: await tagRuleWarnings(strapi, merged),
     },
   };
 }

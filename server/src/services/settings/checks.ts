@@ -5,7 +5,8 @@ import { ENV_OVERRIDES, type EnvOverridable } from '../../constants';
 import { getService } from '../../utils/get-service';
 import type { FieldError } from '../../validation/errors';
 import type { SettingsUpdate } from '../../validation/settings';
-import { userAttributes } from '../sync/users-permissions';
+import { tagRuleErrors } from '../sync/tag-rules';
+import { upDefaultRoleType, userAttributes } from '../sync/users-permissions';
 import { fieldMappingProblems } from './mapping-checks';
 import { envValue } from './store';
 
@@ -41,6 +42,11 @@ export async function referenceProblems(
   });
   if (update.fieldMapping)
     problems.push(...fieldMappingProblems(update.fieldMapping, userAttributes(strapi), tagsFieldOf(strapi)));
+  // The rules are checked against the allowlist they will run with, whichever of the two this save changes.
+  if (update.tagRules || update.allowedRoles || update.defaultRole !== undefined) {
+    for (const e of tagRuleErrors(next.tagRules, next, roles, await upDefaultRoleType(strapi)))
+      problems.push({ path: ['tagRules', String(e.index), e.field], message: e.message });
+  }
   if (next.returnPassword.enabled && !next.returnPassword.attribute) {
     problems.push({
       path: ['returnPassword', 'attribute'],

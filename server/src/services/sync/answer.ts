@@ -12,6 +12,7 @@ export const EVENTS = {
   tagsChanged: 'customerly.tags.changed',
   userCreated: 'customerly.user.created',
   userUpdated: 'customerly.user.updated',
+  roleChanged: 'customerly.role.changed',
 } as const;
 
 const publicUser = (u: SyncedUser) => ({ id: u.id, documentId: u.documentId, email: u.email, username: u.username });
@@ -33,6 +34,15 @@ export function announce(strapi: Core.Strapi, req: SyncRequest, plan: SyncPlan, 
   }
   if (req.action !== 'update_tags') {
     strapi.eventHub.emit(written.created ? EVENTS.userCreated : EVENTS.userUpdated, { user, eventId: req.eventId });
+  }
+  if (written.role?.changed && !written.created) {
+    strapi.eventHub.emit(EVENTS.roleChanged, {
+      user,
+      from: written.role.from ?? null,
+      to: written.role.name,
+      reason: written.role.rule ? `tag rule "${written.role.rule}"` : (written.role.reason ?? 'role parameter'),
+      eventId: req.eventId,
+    });
   }
   return { tags, diff, user };
 }

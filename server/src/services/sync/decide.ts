@@ -5,7 +5,9 @@ import { REDACTED } from '../../utils/redact';
 import { getService } from '../../utils/get-service';
 import type { ContactInput } from '../webhook/contact';
 import { applyMapping, type MappingResult } from './field-mapping';
-import { requestedRole, type RolePolicy, type RoleRef } from './roles';
+import { requestedRole } from './roles';
+import { decideRole, type RoleDecision } from './tag-rules';
+import type { SyncedUser } from './users';
 import type { TagRef } from './tags';
 import { userAttributes } from './users-permissions';
 import { USER_UID } from '../../content-types';
@@ -13,10 +15,8 @@ import type { SyncNotes, SyncRequest } from './types';
 
 /** What the delivery will write, decided before anything is. */
 export interface SyncPlan {
-  /** Present when a role may be given: a role parameter, or a new user. */
-  policy?: RolePolicy;
-  /** The role the `role=` parameter asks for (checked against the policy). */
-  wantedRole?: RoleRef;
+  /** The role decision (tag rules, role parameter, default role); absent when nothing could change the role. */
+  role?: RoleDecision;
   /** The mapped fields (not for update_tags). */
   mapping?: MappingResult;
   /** The user's tags to be: undefined when the contact's tags are unknown (then they are left as they are). */
@@ -32,15 +32,17 @@ export async function decide(
   strapi: Core.Strapi,
   req: SyncRequest,
   contact: ContactInput,
-  isNewUser: boolean,
   settings: PluginConfig,
   notes: SyncNotes,
-  /** The user the delivery updates (none for a new user). */
-  userId?: number
+  /** The user the delivery updates (none for a new user), with its role when a role may change. */
+  user?: SyncedUser
 ): Promise<SyncPlan> {
-  // The role policy is only needed to give a role: a role parameter, or a new user.
+  const userId = user?.id;
+  const isNewUser = !user;
+  const rulesMayAct = settings.tagRules.length > 0 && contact.tags !== undefined;
+  // The role policy is only needed to give a role: a role parameter, a new user, or tag rules.
   const { roles, policy } =
-    req.params.role || isNewUser
+    req.params.role || isNewUser || rulesMayAct
       ? await getService(strapi, 'roles').policy(settings)
       : { roles: [], policy: undefined };
   const wantedRole = req.params.role && policy ? requestedRole(roles, policy, req.params.role) : undefined;
@@ -62,7 +64,21 @@ export async function decide(
   for (const s of mapping?.skipped ?? []) notes.warnings.push(`field ${s.from} → ${s.to} skipped: ${s.reason}`);
 
   const tags = contact.tags ? await getService(strapi, 'tags').ensure(contact.tags) : undefined;
-  return { policy, wantedRole, mapping, tags };
+  const role = policy
+    ? decideRole({
+        current: isNewUser ? undefined : (user?.role ?? null),
+        tags: tags?.map((t) => t.name),
+        rules: settings.tagRules,
+        roles,
+        policy,
+        wanted: wantedRole,
+      })
+    : undefined;
+  for (const w of role?.warnings ?? []) {
+    notes.warnings.push(w);
+    strapi.log.warn(`[customerly] ${w} (delivery ${req.eventId})`);
+  }
+  return { role, mapping, tags };
 }
 
 /**

@@ -29,10 +29,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
     // 2. The user this delivery may change (user-match.ts: ids, leads and email changes). The user's role is only
     //    read when a role parameter may change it.
+    const rulesMayAct = settings.tagRules.length > 0 && contact.tags !== undefined;
     const candidates = await getService(strapi, 'users').findCandidates(
       contact,
       tagsFieldOf(strapi),
-      !!req.params.role
+      !!req.params.role || rulesMayAct
     );
     const match = matchUser(contact, candidates, settings);
     if ('refused' in match) return skippedOutcome(req, learned, match.refused, match.reason, notes);
@@ -42,8 +43,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       return skippedOutcome(req, learned, 'no-matching-user', reason, notes);
     }
 
-    // 3. The role, the mapped fields and the tags.
-    const plan = await decide(strapi, req, contact, !found, settings, notes, found?.user.id);
+    // 3. The role (tag rules first), the mapped fields and the tags.
+    const plan = await decide(strapi, req, contact, settings, notes, found?.user);
 
     // 4. The write, then the events.
     const written = found

@@ -5,11 +5,36 @@ import { USER_UID, documentData } from '../../content-types';
 import { getService } from '../../utils/get-service';
 import type { ContactInput } from '../webhook/contact';
 import type { SyncPlan } from './decide';
-import { isAllowed } from './roles';
+import type { RoleRef } from './roles';
+import type { RoleDecision } from './tag-rules';
 import type { TagRef } from './tags';
 import type { FoundUser } from './user-match';
 import { baseUsername, generatePassword, type SyncedUser } from './users';
 import type { SyncNotes, SyncRequest } from './types';
+
+/**
+ * `role` of the answer for a user found: `{ name, changed, from, rule }` (`rule`: the tag that decided it), or the kept
+ * role when the current one is off the allowlist. Absent when nothing in the delivery could change the role.
+ */
+export function roleAnswer(decision: RoleDecision | undefined, current: RoleRef | null): WrittenUser['role'] {
+  if (!decision || decision.reason === 'unchanged') return undefined;
+  if (decision.reason === 'kept') {
+    return {
+      name: current?.name ?? null,
+      changed: false,
+      kept: 'the current role is not on the webhook allowlist, so it is not changed',
+    };
+  }
+  const to = decision.role!;
+  const changed = current?.id !== to.id;
+  return {
+    name: to.name,
+    changed,
+    ...(changed ? { from: current?.name ?? null } : {}),
+    ...(decision.rule ? { rule: decision.rule } : {}),
+    reason: decision.reason,
+  };
+}
 
 /** What step 4 wrote, for the events, the after-add effects and the answer. */
 export interface WrittenUser {
@@ -18,7 +43,14 @@ export interface WrittenUser {
   /** The user's tag names before the write. */
   previousTags: string[];
   /** `role` of the answer: the role given or kept, and why. */
-  role?: Record<string, unknown>;
+  role?: {
+    name: string | null;
+    changed: boolean;
+    from?: string | null;
+    rule?: string;
+    reason?: string;
+    kept?: string;
+  };
   /** The mapped fields whose value changed. */
   changedFields: string[];
   /** `email` of the answer: whether the email followed Customerly's. */
@@ -62,21 +94,8 @@ export async function updateUser(
     }
   }
 
-  let role: Record<string, unknown> | undefined;
-  const wanted = plan.wantedRole;
-  if (wanted && plan.policy) {
-    if (user.role?.id === wanted.id) role = { name: wanted.name, changed: false };
-    else if (!isAllowed(plan.policy, user.role)) {
-      role = {
-        name: user.role?.name ?? null,
-        changed: false,
-        kept: `the current role is not on the webhook allowlist, so it is not changed`,
-      };
-    } else {
-      data.role = wanted.id;
-      role = { name: wanted.name, changed: true, from: user.role?.name ?? null };
-    }
-  }
+  const role = roleAnswer(plan.role, user.role ?? null);
+  if (role?.changed && plan.role?.role) data.role = plan.role.role.id;
 
   const changedFields = Object.keys(mapped).filter((k) => !sameValue(user[k], mapped[k]));
   if (Object.keys(data).length) {
@@ -93,8 +112,8 @@ export async function createUser(
   settings: PluginConfig,
   notes: SyncNotes
 ): Promise<WrittenUser> {
-  if (!plan.policy) throw new Error('[customerly] a new user needs the role policy');
-  const role = plan.wantedRole ?? plan.policy.defaultRole;
+  const role = plan.role?.role;
+  if (!role) throw new Error('[customerly] a new user needs a role decision');
   const mapping = plan.mapping;
   const username = await getService(strapi, 'users').freeUsername(
     mapping?.login || baseUsername(settings.usernameFormat, contact.email, contact.name)
@@ -124,7 +143,7 @@ export async function createUser(
     user: { ...created, role },
     created: true,
     previousTags: [],
-    role: { name: role.name, changed: true },
+    role: { name: role.name, changed: true, from: null, ...(plan.role?.rule ? { rule: plan.role.rule } : {}) },
     changedFields: Object.keys(mapping?.data ?? {}),
     password,
   };
