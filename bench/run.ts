@@ -6,6 +6,8 @@
  *  2. add of new users: webhook throughput vs the users-permissions `add` service in a loop (bcrypt-bound).
  *  3. a queued burst of 10,000 deliveries: answer latency p50/p99, time to drain, lost, doubled, RSS growth.
  *  4. Customerly API calls per delivery, counted by the fake server.
+ *  5. update_tags with 20 tag rules vs none.
+ *  6. an app route behind the has-tags policy vs the same route without it.
  *
  * BENCH_SCALE=0.2 runs a smaller version (for a quick check).
  */
@@ -135,6 +137,79 @@ async function main() {
     ratioToRecordedBaseline: round(tagsHook / tagsRecorded),
   };
   console.log('update_tags', results.updateTags);
+
+  // 5. update_tags with 20 tag rules against none (the same users and tags; the rules give the role users have, so
+  //    both sides write the same): what evaluating the rules costs.
+  const RULES_N = n(600);
+  const ruleSet = Array.from({ length: 20 }, (_, r) => ({
+    tag: r < 5 ? `plan-${r}` : `never-${r}`,
+    role: 'authenticated',
+  }));
+  const runRules = async (withRules: boolean, v: number) => {
+    await settings.update({ tagRules: withRules ? ruleSet : [] });
+    const tasks = Array.from({ length: RULES_N }, (_, k) => {
+      const i = k % USERS;
+      return () =>
+        post(
+          hook('update_tags'),
+          userWebhook({ email: `bench${i}@example.com`, tags: tagSet(i, v + k), attributes: {} })
+        );
+    });
+    const t = performance.now();
+    const answers = await pool(tasks, 8);
+    if (answers.some((a) => a.status !== 200)) throw new Error('update_tags (rules) had non-200 answers');
+    return RULES_N / ((performance.now() - t) / 1000);
+  };
+  const noRules1 = await runRules(false, 11),
+    rules1 = await runRules(true, 12);
+  const noRules2 = await runRules(false, 13),
+    rules2 = await runRules(true, 14);
+  await settings.update({ tagRules: [] });
+  results.tagRules = {
+    requests: RULES_N,
+    rules: ruleSet.length,
+    withoutRulesPerSecond: round(Math.max(noRules1, noRules2), 1),
+    withRulesPerSecond: round(Math.max(rules1, rules2), 1),
+    ratio: round(Math.max(rules1, rules2) / Math.max(noRules1, noRules2)),
+    target: 0.95,
+  };
+  console.log('tag rules', results.tagRules);
+
+  // 6. The has-tags policy: an app route behind it against the same route without it, for a logged-in tagged user.
+  const PERM = 'plugin::users-permissions.permission';
+  await strapi.db.query(PERM).create({ data: { action: 'api::premium.premium.show', role: role.id } });
+  await post(hook('update_tags'), userWebhook({ email: 'bench0@example.com', tags: ['Pro'], attributes: {} }));
+  const loginRes = await fetch(`${app.baseUrl}/api/auth/local`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ identifier: 'bench0@example.com', password: 'bench-password-123' }),
+  });
+  const jwt = ((await loginRes.json()) as { jwt: string }).jwt;
+  const POLICY_N = n(3000);
+  const runPolicy = async (path: string) => {
+    const tasks = Array.from({ length: POLICY_N }, () => async () => {
+      const res = await fetch(`${app.baseUrl}${path}`, { headers: { authorization: `Bearer ${jwt}` } });
+      await res.arrayBuffer();
+      return res.status;
+    });
+    const t = performance.now();
+    const statuses = await pool(tasks, 8);
+    if (statuses.some((st) => st !== 200)) throw new Error(`${path} had non-200 answers`);
+    return POLICY_N / ((performance.now() - t) / 1000);
+  };
+  await runPolicy('/api/premium/open'); // warm-up
+  const open1 = await runPolicy('/api/premium/open'),
+    pol1 = await runPolicy('/api/premium/any');
+  const open2 = await runPolicy('/api/premium/open'),
+    pol2 = await runPolicy('/api/premium/any');
+  results.hasTagsPolicy = {
+    requests: POLICY_N,
+    withoutPolicyPerSecond: round(Math.max(open1, open2), 1),
+    withPolicyPerSecond: round(Math.max(pol1, pol2), 1),
+    ratio: round(Math.max(pol1, pol2) / Math.max(open1, open2)),
+    target: 0.9,
+  };
+  console.log('has-tags policy', results.hasTagsPolicy);
 
   // 2. add: sequential on both sides; the same tags and data.
   const ADDS = n(80);
@@ -273,6 +348,8 @@ async function main() {
     add: a,
     burst: b,
     apiCallsPerDelivery: c,
+    tagRules: r,
+    hasTagsPolicy: p,
   } = results as Record<string, Record<string, unknown>>;
   const md = [
     `Benchmark of ${results.date} (${results.database}, Node ${results.node}, scale ${SCALE})`,
@@ -287,6 +364,8 @@ async function main() {
     `| queued burst: lost / doubled / not in last state | ${b.lost} / ${b.doubled} / ${b.usersNotInLastState} | | | 0 / 0 |`,
     `| queued burst: peak RSS growth | ${b.rssGrowthMB} MB | | | < 100 MB |`,
     `| API calls per delivery (full payload / no tags) | ${c.payloadWithTagsAndAttributes} / ${c.payloadWithoutTags} | | | 0 / ≤ 1 |`,
+    `| update_tags with ${r.rules} tag rules | ${r.withRulesPerSecond}/s | no rules ${r.withoutRulesPerSecond}/s | ${r.ratio} | ≥ 0.95 |`,
+    `| a route behind the has-tags policy | ${p.withPolicyPerSecond}/s | the same route without it ${p.withoutPolicyPerSecond}/s | ${p.ratio} | ≥ 0.9 |`,
     '',
   ].join('\n');
   writeFileSync(path.join(dir, 'latest.md'), md);

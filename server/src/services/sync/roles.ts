@@ -66,14 +66,37 @@ export function requestedRole(roles: RoleRef[], policy: RolePolicy, param: strin
   return role;
 }
 
+/**
+ * How long the roles and users-permissions' default role are reused by deliveries. A role written in this process
+ * clears them at once; one written by another process is seen within this time.
+ */
+const ROLES_CACHE_MS = 2000;
+
 /** The users-permissions roles, and what a webhook may do with them. */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const list = async (): Promise<RoleRef[]> => strapi.db.query(ROLE_UID).findMany({ select: ['id', 'name', 'type'] });
+  let cached: { at: number; roles: RoleRef[]; upDefaultType: string | undefined } | undefined;
+  const forget = () => {
+    cached = undefined;
+  };
+  strapi.db.lifecycles.subscribe({
+    models: [ROLE_UID],
+    afterCreate: forget,
+    afterCreateMany: forget,
+    afterUpdate: forget,
+    afterUpdateMany: forget,
+    afterDelete: forget,
+    afterDeleteMany: forget,
+  });
   return {
     list,
+    /** Every delivery that may give a role reads this: the roles and the default role, reused for a moment. */
     async policy(settings: PluginConfig): Promise<{ roles: RoleRef[]; policy: RolePolicy }> {
-      const roles = await list();
-      return { roles, policy: buildRolePolicy(roles, settings, await upDefaultRoleType(strapi)) };
+      if (!cached || Date.now() - cached.at > ROLES_CACHE_MS) {
+        cached = { at: Date.now(), roles: await list(), upDefaultType: await upDefaultRoleType(strapi) };
+      }
+      const { roles, upDefaultType } = cached;
+      return { roles, policy: buildRolePolicy(roles, settings, upDefaultType) };
     },
   };
 };
