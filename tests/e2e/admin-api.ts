@@ -41,6 +41,15 @@ export async function createAdmin(
   return { email, password };
 }
 
+/** A new admin (see createAdmin), logged in over HTTP: its admin API session. */
+export async function signedInAdmin(
+  app: { strapi: Core.Strapi; baseUrl: string },
+  opts: { email?: string; roleId?: number } = {}
+): Promise<AdminSession> {
+  const creds = await createAdmin(app.strapi, opts);
+  return login(app.baseUrl, creds.email, creds.password);
+}
+
 export async function login(baseUrl: string, email: string, password: string): Promise<AdminSession> {
   const res = await fetch(`${baseUrl}/admin/login`, {
     method: 'POST',

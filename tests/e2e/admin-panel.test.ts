@@ -1,85 +1,98 @@
 /**
- * The admin panel in a real browser (Debian's Chromium through playwright-core), against the playground's built
- * admin: a person sets the plugin up, Customerly calls the copied URL, the person checks the result.
+ * The first run, end to end, in a real browser (Debian's Chromium through playwright-core) against the playground's
+ * built admin, on one fresh server without an access key in its environment: register the first admin, open
+ * Settings → Customerly, generate the key, copy a webhook URL, Customerly (here: fetch) calls it, the delivery is in
+ * the log with its summary, and a replay (with the question a newer delivery of the contact brings). Then the rest of
+ * the panel on the same server: filters, a restart, an admin role without the plugin's permissions.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { after, before, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { startFakeCustomerly, userWebhook, type FakeCustomerly } from '../fake-customerly';
 import type { AnswerJson } from '../helpers/strapi';
 import { login, strongPassword, type AdminSession } from './admin-api';
-import {
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  browserProblem,
-  ensureAdminBuild,
-  screenshotPath,
-  startServer,
-  type E2EServer,
-} from './harness';
+import { browserSuite, openPage, signIn, startAdminSession, type AdminBrowserSession } from './harness';
 
-const problem = browserProblem();
-const ci = process.env.CI === 'true' || process.env.CI === '1';
-if (problem && ci) throw new Error(`browser tests cannot run: ${problem} (CI=true)`);
+const GRACE = 'grace.hopper@example.test';
+/** A contact whose password cannot be returned to Customerly: its delivery is done with a warning. */
+const WARNED = 'alan.turing@example.test';
 
-const EMAIL = 'owner@example.test';
-const PASSWORD = strongPassword();
-
-describe('admin panel in Chromium', { skip: problem ?? false, timeout: 600_000 }, () => {
-  let server: E2EServer;
+browserSuite('the first run in Chromium, then the rest of the panel', () => {
+  let session: AdminBrowserSession;
   let fake: FakeCustomerly;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let copiedAddUrl = '';
+  let copiedTagsUrl = '';
   let admin: AdminSession;
 
   before(async () => {
-    ensureAdminBuild();
     fake = await startFakeCustomerly();
-    server = await startServer({ CUSTOMERLY_API_URL: fake.url });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'en-US' });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.baseUrl });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    // No CUSTOMERLY_WEBHOOK_KEY: the key is generated in the panel.
+    session = await startAdminSession({
+      env: { CUSTOMERLY_API_URL: fake.url },
+      admin: { email: 'owner@example.test' },
+      register: 'none',
+      clipboard: true,
+    });
+    page = session.page;
   });
 
   after(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
+    await session?.close();
     await fake?.close();
   });
 
-  const settingsUrl = () => `${server.baseUrl}/admin/settings/customerly`;
+  const settingsUrl = () => `${session.server.baseUrl}/admin/settings/customerly`;
+  const logUrl = () => `${session.server.baseUrl}/admin/plugins/customerly`;
   const notification = (text: RegExp | string) => page.getByText(text).first().waitFor();
+  const deliveryRow = (email: string, action?: string) =>
+    page.locator(`[data-testid=delivery-row][data-email="${email}"]${action ? `[data-action=${action}]` : ''}`);
+  /** Customerly calling a copied URL: a real HTTP request, with the body Customerly would send. */
+  const callCopied = async (url: string, body: unknown): Promise<AnswerJson> => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const json = (await res.json()) as AnswerJson;
+    assert.equal(res.status, 200, JSON.stringify(json));
+    return json;
+  };
+  /** Copies a webhook URL with its copy button and reads it back from the clipboard. */
+  const copyUrl = async (action: string): Promise<string> => {
+    await page.getByRole('button', { name: `Copy URL: ${action}` }).click();
+    await notification('Copied to the clipboard');
+    return page.evaluate(() => navigator.clipboard.readText());
+  };
+  const attemptsOf = async (email: string, action: string): Promise<number> => {
+    const res = await admin.call('GET', `/customerly/deliveries?email=${encodeURIComponent(email)}&action=${action}`);
+    assert.equal(res.json.data.length, 1, JSON.stringify(res.json));
+    return res.json.data[0].attempts;
+  };
 
-  it('registers the first admin, logs out and logs in', async () => {
-    await page.goto(`${server.baseUrl}/admin`);
-    await page.locator('input[name=firstname]').fill('Ada');
-    await page.locator('input[name=lastname]').fill('Lovelace');
-    await page.locator('input[name=email]').fill(EMAIL);
-    await page.locator('input[name=password]').fill(PASSWORD);
-    await page.locator('input[name=confirmPassword]').fill(PASSWORD);
+  it('registers the first admin in the page, logs out and logs in', async () => {
+    const { email, password, firstname, lastname } = session.admin;
+    await page.goto(`${session.server.baseUrl}/admin`);
+    await page.locator('input[name=firstname]').fill(firstname);
+    await page.locator('input[name=lastname]').fill(lastname);
+    await page.locator('input[name=email]').fill(email);
+    await page.locator('input[name=password]').fill(password);
+    await page.locator('input[name=confirmPassword]').fill(password);
     await page.locator('button[type=submit]').click();
     await page.waitForURL(/\/admin(\/)?$/, { timeout: 30_000 });
 
     // A fresh session: the login form.
-    await context.clearCookies();
+    await session.context.clearCookies();
     await page.evaluate(() => {
       localStorage.clear();
       sessionStorage.clear();
     });
-    await page.goto(`${server.baseUrl}/admin/auth/login`);
-    await page.locator('input[name=email]').fill(EMAIL);
-    await page.locator('input[name=password]').fill(PASSWORD);
-    await page.locator('button[type=submit]').click();
-    await page.waitForURL((u) => !u.pathname.includes('/auth/'), { timeout: 30_000 });
-    admin = await login(server.baseUrl, EMAIL, PASSWORD);
+    await session.login();
+    admin = await session.api();
   });
 
   it('opens Settings → Customerly from the settings menu', async () => {
-    await page.goto(`${server.baseUrl}/admin/settings`);
+    await page.goto(`${session.server.baseUrl}/admin/settings`);
     await page.locator('a[href$="/settings/customerly"]').click();
     await page.waitForURL(/\/admin\/settings\/customerly/);
     await page.getByRole('heading', { name: 'Customerly', level: 1 }).waitFor();
@@ -87,17 +100,17 @@ describe('admin panel in Chromium', { skip: problem ?? false, timeout: 600_000 }
     assert.match((await page.getByTestId('access-key').getAttribute('placeholder')) ?? '', /No access key yet/);
   });
 
-  it('generates a key and copies the add URL', async () => {
+  it('generates a key and copies the webhook URLs', async () => {
     await page.getByRole('button', { name: 'Generate key' }).click();
     await notification('New access key saved');
-    await page.getByRole('button', { name: 'Copy URL: add' }).click();
-    await notification('Copied to the clipboard');
-    copiedAddUrl = await page.evaluate(() => navigator.clipboard.readText());
+    copiedAddUrl = await copyUrl('add');
     assert.match(
       copiedAddUrl,
       /^http:\/\/127\.0\.0\.1:\d+\/api\/customerly\/webhook\?action=add&access_key=[A-Za-z0-9_-]{43}$/
     );
     assert.equal(await page.getByTestId('webhook-url-add').inputValue(), copiedAddUrl, 'the page shows the same URL');
+    copiedTagsUrl = await copyUrl('update_tags');
+    assert.equal(copiedTagsUrl, copiedAddUrl.replace('action=add', 'action=update_tags'));
   });
 
   it('sets the API token and tests the connection', async () => {
@@ -126,14 +139,15 @@ describe('admin panel in Chromium', { skip: problem ?? false, timeout: 600_000 }
     assert.equal(await allowlist.getByRole('checkbox', { name: 'Public' }).getAttribute('aria-checked'), 'true');
     assert.match((await page.getByLabel('API token').getAttribute('placeholder')) ?? '', /A token is saved/);
     assert.ok(!(await page.content()).includes(fake.token), 'the token is not in the page');
-    await page.screenshot({ path: screenshotPath('settings.png'), fullPage: true });
+    // The README's screenshot: the page without the menus, all of it, at a width a README shows unscaled.
+    await session.shot('settings.png', { element: page.locator('main'), width: 1200, fullPage: true, docs: true });
   });
 
   it('the email preview renders what would be sent: the built-in template for empty fields, the server host as site name', async () => {
     await page.getByRole('button', { name: 'Preview' }).click();
     const preview = page.getByTestId('email-preview');
     await preview.waitFor();
-    const host = new URL(server.baseUrl).host;
+    const host = new URL(session.server.baseUrl).host;
     // The fields are empty: the preview shows the built-in template, as the sent email does.
     assert.match(await preview.innerText(), new RegExp(`Welcome to ${host.replace(/\./g, '\\.')}`));
     assert.match(await preview.innerText(), /An account was created for you on/);
@@ -146,59 +160,104 @@ describe('admin panel in Chromium', { skip: problem ?? false, timeout: 600_000 }
   });
 
   it('a webhook to the copied URL creates the user with its tags, visible in the Content Manager', async () => {
-    const res = await fetch(copiedAddUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(
-        userWebhook({
-          email: 'grace.hopper@example.test',
-          crmhero_user_id: 4242,
-          name: 'Grace Hopper',
-          tags: ['vip', 'beta'],
-        })
-      ),
-    });
-    const json = (await res.json()) as AnswerJson;
-    assert.equal(res.status, 200, JSON.stringify(json));
+    const json = await callCopied(
+      copiedAddUrl,
+      userWebhook({ email: GRACE, crmhero_user_id: 4242, name: 'Grace Hopper', tags: ['vip', 'beta'] })
+    );
     assert.equal(json.user.created, true);
     assert.equal(json.passwordReturn, 'written', JSON.stringify(json));
-    assert.ok(
-      fake.getUser('grace.hopper@example.test')?.attributes.strapi_password,
-      'the password went back to Customerly'
-    );
+    assert.ok(fake.getUser(GRACE)?.attributes.strapi_password, 'the password went back to Customerly');
 
-    await page.goto(`${server.baseUrl}/admin/content-manager/collection-types/plugin::users-permissions.user`);
-    await page.getByText('grace.hopper@example.test').first().click();
+    await page.goto(`${session.server.baseUrl}/admin/content-manager/collection-types/plugin::users-permissions.user`);
+    await page.getByText(GRACE).first().click();
     await page.waitForURL(/plugin::users-permissions\.user\/[a-z0-9]+/);
     await page.getByText('vip', { exact: true }).first().waitFor();
     await page.getByText('beta', { exact: true }).first().waitFor();
   });
 
-  it('the delivery is in the log, with its detail, and replay works', async () => {
-    await page.goto(`${server.baseUrl}/admin`);
+  it('the delivery is in the log; its detail opens on the summary; replay records a new attempt', async () => {
+    await page.goto(`${session.server.baseUrl}/admin`);
     await page.locator('nav a[href$="/plugins/customerly"]').first().click();
     await page.waitForURL(/\/admin\/plugins\/customerly/);
-    const row = page.locator('[data-testid=delivery-row][data-email="grace.hopper@example.test"]');
+    const row = deliveryRow(GRACE);
     await row.waitFor();
     assert.match(await row.innerText(), /add/);
     await row.locator('[data-status=done]').waitFor();
-    await page.screenshot({ path: screenshotPath('deliveries.png'), fullPage: true });
 
     await row.getByRole('button', { name: 'Details' }).click();
     const detail = page.getByTestId('delivery-detail');
     await detail.waitFor();
-    assert.match(await detail.innerText(), /grace\.hopper@example\.test/);
+    const summary = detail.getByTestId('delivery-summary');
+    assert.match(await summary.getByTestId('summary-user').innerText(), /grace\.hopper@example\.test/);
+    assert.match(await summary.getByTestId('summary-user').innerText(), /created by this delivery/);
+    assert.match(await summary.getByTestId('summary-tags-added').innerText(), /vip, beta|beta, vip/);
+    assert.match(await summary.getByTestId('summary-password-return').innerText(), /written/);
+    assert.equal(await detail.getByTestId('delivery-warnings').count(), 0, 'no warning');
     assert.match(await detail.innerText(), /attempts \(1\)/i);
     assert.ok(!(await page.content()).includes(copiedAddUrl.split('access_key=')[1]!), 'no key in the detail');
-    await page.screenshot({ path: screenshotPath('delivery-detail.png') });
 
-    await page.getByRole('button', { name: 'Replay' }).click();
+    await page.getByRole('button', { name: 'Replay', exact: true }).click();
     await notification(/Replayed: HTTP 200/);
     await detail.getByText(/attempts \(2\)/i).waitFor();
+    assert.equal(await attemptsOf(GRACE, 'add'), 2);
+    await page.keyboard.press('Escape');
+  });
+
+  it('once a newer delivery of the contact is done, a replay asks first; "Replay anyway" replays the older one', async () => {
+    const json = await callCopied(copiedTagsUrl, userWebhook({ email: GRACE, crmhero_user_id: 4242, tags: ['vip'] }));
+    assert.deepEqual(json.tags.removed, ['beta']);
+
+    await page.goto(`${logUrl()}?email=${encodeURIComponent(GRACE)}&action=add`);
+    await deliveryRow(GRACE, 'add').getByRole('button', { name: 'Details' }).click();
+    const detail = page.getByTestId('delivery-detail');
+    await detail.waitFor();
+    await page.getByRole('button', { name: 'Replay', exact: true }).click();
+    const dialog = page.getByTestId('stale-replay');
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /1 newer delivery of this contact has finished since this one/);
+    assert.equal(await attemptsOf(GRACE, 'add'), 2, 'nothing replayed while the question is open');
+
+    await dialog.getByRole('button', { name: 'Replay anyway' }).click();
+    await notification(/Replayed: HTTP 200/);
+    await dialog.waitFor({ state: 'detached' });
+    await detail.getByText(/attempts \(3\)/i).waitFor();
+    assert.equal(await attemptsOf(GRACE, 'add'), 3, 'the older delivery was replayed');
+    assert.equal(await attemptsOf(GRACE, 'update_tags'), 1, 'the newer one was not');
+    await page.keyboard.press('Escape');
+  });
+
+  it('a delivery whose password could not go back to Customerly is "done with warnings", and says why', async () => {
+    fake.fault({ kind: 'status', status: 500, path: '/users', method: 'POST' });
+    try {
+      const json = await callCopied(
+        copiedAddUrl,
+        userWebhook({ email: WARNED, crmhero_user_id: 4343, tags: ['beta'] })
+      );
+      assert.equal(json.passwordReturn, 'failed');
+    } finally {
+      fake.clearFaults();
+    }
+    await page.goto(logUrl());
+    const badge = deliveryRow(WARNED).locator('[data-status=done]');
+    await badge.waitFor();
+    assert.equal((await badge.innerText()).toLowerCase(), 'done with warnings');
+    assert.equal((await deliveryRow(GRACE, 'add').locator('[data-status=done]').innerText()).toLowerCase(), 'done');
+    await session.shot('deliveries.png', { element: page.locator('main'), width: 1280, docs: true });
+
+    await deliveryRow(WARNED).getByRole('button', { name: 'Details' }).click();
+    const detail = page.getByTestId('delivery-detail');
+    await detail.waitFor();
+    assert.match(
+      await detail.getByTestId('delivery-warnings').innerText(),
+      /the password could not be returned to Customerly/
+    );
+    assert.match(await detail.getByTestId('summary-password-return').innerText(), /failed/);
+    await page.waitForTimeout(500); // the modal's opening animation
+    await session.shot('delivery-detail.png', { element: page.getByRole('dialog'), docs: true });
+    await page.keyboard.press('Escape');
   });
 
   it('filters the log', async () => {
-    await page.keyboard.press('Escape');
     await page.getByLabel('Email contains').fill('nobody-here');
     await page.getByRole('button', { name: 'Filter', exact: true }).click();
     await page.getByText('No delivery matches these filters').waitFor();
@@ -207,18 +266,19 @@ describe('admin panel in Chromium', { skip: problem ?? false, timeout: 600_000 }
   });
 
   it('the filters and the page are in the URL: a link opens the filtered log, Back returns to the previous filters', async () => {
-    const logUrl = `${server.baseUrl}/admin/plugins/customerly`;
     await page.getByLabel('Email contains').fill('grace');
     await page.getByRole('button', { name: 'Filter', exact: true }).click();
     await page.waitForURL((u) => u.searchParams.get('email') === 'grace');
-    await page.locator('[data-testid=delivery-row][data-email="grace.hopper@example.test"]').waitFor();
+    await deliveryRow(GRACE, 'add').waitFor();
+    assert.equal(await deliveryRow(WARNED).count(), 0);
 
     // A link to a filtered log, opened fresh.
-    await page.goto(`${logUrl}?email=nobody-here`);
+    await page.goto(`${logUrl()}?email=nobody-here`);
     await page.getByText('No delivery matches these filters').waitFor();
     assert.equal(await page.getByLabel('Email contains').inputValue(), 'nobody-here');
-    await page.goto(`${logUrl}?status=done&action=add`);
-    await page.locator('[data-testid=delivery-row][data-email="grace.hopper@example.test"]').waitFor();
+    await page.goto(`${logUrl()}?status=done&action=update_tags`);
+    await deliveryRow(GRACE, 'update_tags').waitFor();
+    assert.equal(await deliveryRow(GRACE, 'add').count(), 0);
 
     // Back: the previous filters, in the form and in the table.
     await page.goBack();
@@ -227,13 +287,14 @@ describe('admin panel in Chromium', { skip: problem ?? false, timeout: 600_000 }
   });
 
   it('after a replay the list shows the new attempt without a reload', async () => {
-    await page.goto(`${server.baseUrl}/admin/plugins/customerly?email=grace`);
-    const row = page.locator('[data-testid=delivery-row][data-email="grace.hopper@example.test"]');
+    // The contact's latest delivery: no newer one, so no question.
+    await page.goto(`${logUrl()}?email=grace&action=update_tags`);
+    const row = deliveryRow(GRACE, 'update_tags');
     const attempts = row.locator('td').nth(4);
     const before = Number(await attempts.innerText());
     await row.getByRole('button', { name: 'Details' }).click();
     await page.getByTestId('delivery-detail').waitFor();
-    await page.getByRole('button', { name: 'Replay' }).click();
+    await page.getByRole('button', { name: 'Replay', exact: true }).click();
     await notification(/Replayed: HTTP 200/);
     await page.keyboard.press('Escape');
     await page.waitForFunction(
@@ -243,8 +304,8 @@ describe('admin panel in Chromium', { skip: problem ?? false, timeout: 600_000 }
   });
 
   it('settings survive a restart', async () => {
-    await server.restart();
-    admin = await login(server.baseUrl, EMAIL, PASSWORD);
+    await session.server.restart();
+    admin = await session.api();
     const res = await admin.call('GET', '/customerly/settings');
     assert.equal(res.status, 200);
     assert.deepEqual(res.json.data.settings.returnPassword, { enabled: true, attribute: 'strapi_password' });
@@ -255,6 +316,7 @@ describe('admin panel in Chromium', { skip: problem ?? false, timeout: 600_000 }
   });
 
   it('an admin role without the plugin permissions cannot open the page, and the API refuses its writes', async () => {
+    const baseUrl = session.server.baseUrl;
     // As the super admin, through the admin API: a role with no permission, and a user in it.
     const role = await admin.call('POST', '/admin/roles', {
       name: 'No Customerly',
@@ -270,7 +332,7 @@ describe('admin panel in Chromium', { skip: problem ?? false, timeout: 600_000 }
     });
     assert.equal(created.status, 201, JSON.stringify(created.json));
     const password = strongPassword();
-    const reg = await fetch(`${server.baseUrl}/admin/register`, {
+    const reg = await fetch(`${baseUrl}/admin/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -280,33 +342,26 @@ describe('admin panel in Chromium', { skip: problem ?? false, timeout: 600_000 }
     });
     assert.equal(reg.status, 200, await reg.text());
 
-    const other = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'en-US' });
+    const p = await openPage(session.browser);
     try {
-      const p = await other.newPage();
-      p.setDefaultTimeout(20_000);
-      await p.goto(`${server.baseUrl}/admin/auth/login`);
-      await p.locator('input[name=email]').fill(email);
-      await p.locator('input[name=password]').fill(password);
-      await p.locator('button[type=submit]').click();
-      await p.waitForURL((u) => !u.pathname.includes('/auth/'), { timeout: 30_000 });
-      await p.goto(settingsUrl());
-      await p
-        .getByText(/don.t have the permissions/i)
-        .first()
-        .waitFor();
+      const refused = async (url: string) => {
+        await p.goto(url);
+        await p
+          .getByText(/don.t have the permissions/i)
+          .first()
+          .waitFor();
+      };
+      await signIn(p, baseUrl, { email, password });
+      await refused(settingsUrl());
       assert.equal(await p.getByTestId('access-key').count(), 0);
-      await p.goto(`${server.baseUrl}/admin/plugins/customerly`);
-      await p
-        .getByText(/don.t have the permissions/i)
-        .first()
-        .waitFor();
+      await refused(logUrl());
       assert.equal(await p.getByTestId('delivery-row').count(), 0);
-      await p.screenshot({ path: screenshotPath('no-permission.png') });
+      await session.shot('no-permission.png', { page: p });
     } finally {
-      await other.close();
+      await p.context().close();
     }
 
-    const editor = await login(server.baseUrl, email, password);
+    const editor = await login(baseUrl, email, password);
     assert.equal((await editor.call('PUT', '/customerly/settings', { processing: 'sync' })).status, 403);
     assert.equal((await editor.call('POST', '/customerly/settings/access-key')).status, 403);
     assert.equal((await editor.call('POST', '/customerly/settings/reveal', { field: 'webhookKey' })).status, 403);

@@ -6,75 +6,47 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { after, before, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { startFakeCustomerly, userWebhook, type FakeCustomerly } from '../fake-customerly';
 import type { AnswerJson } from '../helpers/strapi';
-import { login, strongPassword, type AdminSession } from './admin-api';
-import {
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  browserProblem,
-  ensureAdminBuild,
-  screenshotPath,
-  startServer,
-  type E2EServer,
-} from './harness';
+import type { AdminSession } from './admin-api';
+import { browserSuite, startAdminSession, type AdminBrowserSession } from './harness';
 
-const problem = browserProblem();
-const ci = process.env.CI === 'true' || process.env.CI === '1';
-if (problem && ci) throw new Error(`browser tests cannot run: ${problem} (CI=true)`);
-
-const EMAIL = 'log.owner@example.test';
-const PASSWORD = strongPassword();
 const KEY = randomBytes(32).toString('base64url');
 const CONTACT = 'ada.warned@example.test';
 
-describe('the delivery log in Chromium', { skip: problem ?? false, timeout: 600_000 }, () => {
-  let server: E2EServer;
+browserSuite('the delivery log in Chromium', () => {
+  let session: AdminBrowserSession;
   let fake: FakeCustomerly;
-  let browser: Browser;
   let page: Page;
   let admin: AdminSession;
   /** The event ids of the contact's deliveries, oldest first. */
   const events: string[] = [];
 
   before(async () => {
-    ensureAdminBuild();
     fake = await startFakeCustomerly();
-    server = await startServer({
-      CUSTOMERLY_API_URL: fake.url,
-      CUSTOMERLY_API_TOKEN: fake.token,
-      CUSTOMERLY_WEBHOOK_KEY: KEY,
-      PLAYGROUND_CUSTOMERLY_CONFIG: JSON.stringify({ returnPassword: { enabled: true, attribute: 'wp_password' } }),
+    session = await startAdminSession({
+      env: {
+        CUSTOMERLY_API_URL: fake.url,
+        CUSTOMERLY_API_TOKEN: fake.token,
+        CUSTOMERLY_WEBHOOK_KEY: KEY,
+        PLAYGROUND_CUSTOMERLY_CONFIG: JSON.stringify({ returnPassword: { enabled: true, attribute: 'wp_password' } }),
+      },
+      admin: { email: 'log.owner@example.test', firstname: 'Log', lastname: 'Owner' },
     });
-    const reg = await fetch(`${server.baseUrl}/admin/register-admin`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: EMAIL, password: PASSWORD, firstname: 'Log', lastname: 'Owner' }),
-    });
-    assert.equal(reg.status, 200, await reg.text());
-    admin = await login(server.baseUrl, EMAIL, PASSWORD);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'en-US' });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    await page.goto(`${server.baseUrl}/admin/auth/login`);
-    await page.locator('input[name=email]').fill(EMAIL);
-    await page.locator('input[name=password]').fill(PASSWORD);
-    await page.locator('button[type=submit]').click();
-    await page.waitForURL((u) => !u.pathname.includes('/auth/'), { timeout: 30_000 });
+    page = session.page;
+    admin = await session.api();
   });
 
   after(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
+    await session?.close();
     await fake?.close();
   });
 
-  const logUrl = () => `${server.baseUrl}/admin/plugins/customerly`;
+  const logUrl = () => `${session.server.baseUrl}/admin/plugins/customerly`;
   const webhook = async (action: string, body?: unknown): Promise<AnswerJson> => {
-    const res = await fetch(`${server.baseUrl}/api/customerly/webhook?action=${action}`, {
+    const res = await fetch(`${session.server.baseUrl}/api/customerly/webhook?action=${action}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-customerly-access-key': KEY },
       body: JSON.stringify(body ?? {}),
@@ -95,7 +67,7 @@ describe('the delivery log in Chromium', { skip: problem ?? false, timeout: 600_
     await page.getByText(/Copy the test URL from Settings → Customerly/).waitFor();
     const link = page.getByRole('link', { name: 'Open Settings → Customerly' });
     assert.match((await link.getAttribute('href')) ?? '', /\/admin\/settings\/customerly$/);
-    await page.screenshot({ path: screenshotPath('deliveries-empty.png'), fullPage: true });
+    await session.shot('deliveries-empty.png', { fullPage: true });
   });
 
   it('the test action shows up in the log', async () => {
@@ -123,7 +95,7 @@ describe('the delivery log in Chromium', { skip: problem ?? false, timeout: 600_
     await badge.waitFor();
     assert.equal((await badge.innerText()).toLowerCase(), 'done with warnings');
     assert.equal(await badge.getAttribute('data-warnings'), '1');
-    await page.screenshot({ path: screenshotPath('deliveries-warnings.png'), fullPage: true });
+    await session.shot('deliveries-warnings.png', { fullPage: true });
   });
 
   it('the detail shows the warnings, then the summary, then the raw JSON collapsed; no process id', async () => {
@@ -158,7 +130,7 @@ describe('the delivery log in Chromium', { skip: problem ?? false, timeout: 600_
     assert.equal(await trigger.getAttribute('aria-expanded'), 'false');
     assert.equal(await raw.getByText('"passwordReturn": "failed"').count(), 0);
     assert.ok(!(await page.content()).includes(`${hostname()}:`), 'no process id in the page');
-    await page.screenshot({ path: screenshotPath('delivery-detail-summary.png') });
+    await session.shot('delivery-detail-summary.png');
     await trigger.click();
     await raw
       .getByText(/"passwordReturn": "failed"/)
@@ -174,7 +146,7 @@ describe('the delivery log in Chromium', { skip: problem ?? false, timeout: 600_
     await page.getByRole('button', { name: 'Filter', exact: true }).click();
     await page.getByText('No delivery matches these filters').waitFor();
     assert.equal(await page.getByText('No delivery yet').count(), 0);
-    await page.screenshot({ path: screenshotPath('deliveries-no-match.png'), fullPage: true });
+    await session.shot('deliveries-no-match.png', { fullPage: true });
     await page.getByRole('button', { name: 'Reset filters' }).click();
     await row(CONTACT).first().waitFor();
     assert.equal(await page.getByLabel('Email contains').inputValue(), '');
@@ -195,7 +167,7 @@ describe('the delivery log in Chromium', { skip: problem ?? false, timeout: 600_
       await page.waitForTimeout(300);
       assert.deepEqual(fetched, []);
       assert.equal(new URL(page.url()).searchParams.get('from'), null);
-      await page.screenshot({ path: screenshotPath('deliveries-dates-refused.png'), fullPage: true });
+      await session.shot('deliveries-dates-refused.png', { fullPage: true });
     } finally {
       page.off('request', onRequest);
     }
@@ -215,7 +187,7 @@ describe('the delivery log in Chromium', { skip: problem ?? false, timeout: 600_
     await dialog.waitFor();
     assert.match(await dialog.innerText(), /2 newer deliveries of this contact have finished since this one/);
     await page.waitForTimeout(500); // the dialog's opening animation
-    await page.screenshot({ path: screenshotPath('delivery-stale-replay.png') });
+    await session.shot('delivery-stale-replay.png');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached' });
     const first = await admin.call('GET', `/customerly/deliveries?email=${encodeURIComponent(CONTACT)}&action=add`);

@@ -5,45 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { strongPassword } from './admin-api';
-import {
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  browserProblem,
-  ensureAdminBuild,
-  screenshotPath,
-  startServer,
-  type E2EServer,
-} from './harness';
+import { after, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { browserSuite, launchChromium, openPage, signIn, startAdminSession, type AdminBrowserSession } from './harness';
 
-const problem = browserProblem();
-const ci = process.env.CI === 'true' || process.env.CI === '1';
-if (problem && ci) throw new Error(`browser tests cannot run: ${problem} (CI=true)`);
-
-const EMAIL = 'first-run@example.test';
-const PASSWORD = strongPassword();
 const PUBLIC_URL = 'https://strapi.example.com';
 /** A public-looking name that Chromium resolves to this machine, as a tunnel's host would reach it. */
 const TUNNEL_HOST = 'tunnel.example.net';
-
-/** Creates the first admin over the API, then signs in through the login form at `origin`. */
-async function signIn(page: Page, origin: string, apiBase: string, register: boolean): Promise<void> {
-  if (register) {
-    const res = await fetch(`${apiBase}/admin/register-admin`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ firstname: 'Ada', lastname: 'Lovelace', email: EMAIL, password: PASSWORD }),
-    });
-    assert.equal(res.status, 200, await res.text());
-  }
-  await page.goto(`${origin}/admin/auth/login`);
-  await page.locator('input[name=email]').fill(EMAIL);
-  await page.locator('input[name=password]').fill(PASSWORD);
-  await page.locator('button[type=submit]').click();
-  await page.waitForURL((u) => !u.pathname.includes('/auth/'), { timeout: 30_000 });
-}
 
 async function openSettings(page: Page, origin: string): Promise<void> {
   await page.goto(`${origin}/admin/settings/customerly`);
@@ -58,107 +26,79 @@ async function copyAddUrl(page: Page): Promise<string> {
   return page.evaluate(() => navigator.clipboard.readText());
 }
 
-describe(
-  'first run: the webhook URLs and whether Customerly can reach them',
-  { skip: problem ?? false, timeout: 600_000 },
-  () => {
-    const key = randomBytes(32).toString('base64url');
-    let browser: Browser;
-    let server: E2EServer | undefined;
+browserSuite('first run: the webhook URLs and whether Customerly can reach them', () => {
+  const key = randomBytes(32).toString('base64url');
+  const admin = { email: 'first-run@example.test' };
+  let session: AdminBrowserSession | undefined;
 
-    before(async () => {
-      ensureAdminBuild();
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    });
+  after(async () => session?.close());
 
-    after(async () => {
-      await browser?.close().catch(() => undefined);
-      await server?.stop();
-    });
+  it('on 127.0.0.1 (no url set) the URLs are on 127.0.0.1 and the panel says Customerly cannot reach them', async () => {
+    session = await startAdminSession({ env: { CUSTOMERLY_WEBHOOK_KEY: key }, admin, clipboard: true });
+    const { page, server } = session;
+    await openSettings(page, server.baseUrl);
 
-    const newPage = async (origin: string, from: Browser = browser) => {
-      const context = await from.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'en-US' });
-      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
-      const page = await context.newPage();
-      page.setDefaultTimeout(20_000);
-      return page;
-    };
+    const warning = page.getByTestId('unreachable-url-warning');
+    await warning.waitFor();
+    const host = new URL(server.baseUrl).host;
+    const said = await warning.innerText();
+    assert.match(said, /Customerly cannot reach these URLs/);
+    assert.ok(said.includes(`${host} is this computer itself.`), said);
+    assert.match(said, /url option of config\/server\.js/);
+    assert.match(said, /url: env\('PUBLIC_URL'\)/);
+    assert.match(said, /tunnel/);
 
-    it('on 127.0.0.1 (no url set) the URLs are on 127.0.0.1 and the panel says Customerly cannot reach them', async () => {
-      server = await startServer({ CUSTOMERLY_WEBHOOK_KEY: key });
-      const page = await newPage(server.baseUrl);
-      await signIn(page, server.baseUrl, server.baseUrl, true);
-      await openSettings(page, server.baseUrl);
+    assert.equal(
+      await page.getByTestId('webhook-url-add').inputValue(),
+      `${server.baseUrl}/api/customerly/webhook?action=add&access_key=••••••••`
+    );
+    assert.equal(await copyAddUrl(page), `${server.baseUrl}/api/customerly/webhook?action=add&access_key=${key}`);
+    await session.shot('first-run-unreachable-url.png', { fullPage: true });
+  });
 
-      const warning = page.getByTestId('unreachable-url-warning');
-      await warning.waitFor();
-      const host = new URL(server.baseUrl).host;
-      const said = await warning.innerText();
-      assert.match(said, /Customerly cannot reach these URLs/);
-      assert.ok(said.includes(`${host} is this computer itself.`), said);
-      assert.match(said, /url option of config\/server\.js/);
-      assert.match(said, /url: env\('PUBLIC_URL'\)/);
-      assert.match(said, /tunnel/);
-
+  it('the same server opened through a public address (a tunnel) builds the URLs on it, with no warning', async () => {
+    assert.ok(session);
+    const origin = `http://${TUNNEL_HOST}:${new URL(session.server.baseUrl).port}`;
+    // Chromium resolves the tunnel's name to this machine and treats the origin as secure (as an https tunnel
+    // is), which the clipboard needs.
+    const tunnelBrowser = await launchChromium([
+      `--host-resolver-rules=MAP ${TUNNEL_HOST} 127.0.0.1`,
+      `--unsafely-treat-insecure-origin-as-secure=${origin}`,
+    ]);
+    try {
+      const page = await openPage(tunnelBrowser, { clipboardOrigin: origin });
+      await signIn(page, origin, session.admin);
+      await openSettings(page, origin);
       assert.equal(
         await page.getByTestId('webhook-url-add').inputValue(),
-        `${server.baseUrl}/api/customerly/webhook?action=add&access_key=••••••••`
+        `${origin}/api/customerly/webhook?action=add&access_key=••••••••`
       );
-      assert.equal(await copyAddUrl(page), `${server.baseUrl}/api/customerly/webhook?action=add&access_key=${key}`);
-      await page.screenshot({ path: screenshotPath('first-run-unreachable-url.png'), fullPage: true });
-      await page.context().close();
-    });
-
-    it('the same server opened through a public address (a tunnel) builds the URLs on it, with no warning', async () => {
-      assert.ok(server);
-      const origin = `http://${TUNNEL_HOST}:${new URL(server.baseUrl).port}`;
-      // Chromium resolves the tunnel's name to this machine and treats the origin as secure (as an https tunnel
-      // is), which the clipboard needs.
-      const tunnelBrowser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          ...CHROMIUM_ARGS,
-          `--host-resolver-rules=MAP ${TUNNEL_HOST} 127.0.0.1`,
-          `--unsafely-treat-insecure-origin-as-secure=${origin}`,
-        ],
-      });
-      try {
-        const page = await newPage(origin, tunnelBrowser);
-        await signIn(page, origin, server.baseUrl, false);
-        await openSettings(page, origin);
-        assert.equal(
-          await page.getByTestId('webhook-url-add').inputValue(),
-          `${origin}/api/customerly/webhook?action=add&access_key=••••••••`
-        );
-        assert.equal(await copyAddUrl(page), `${origin}/api/customerly/webhook?action=add&access_key=${key}`);
-        assert.equal(await page.getByTestId('unreachable-url-warning').count(), 0, 'no warning');
-      } finally {
-        await tunnelBrowser.close().catch(() => undefined);
-      }
-      await server.stop();
-      server = undefined;
-    });
-
-    it("with a public url (PUBLIC_URL → Strapi's url) the URLs, shown and copied, use it, and there is no warning", async () => {
-      server = await startServer({ CUSTOMERLY_WEBHOOK_KEY: key, PUBLIC_URL });
-      const page = await newPage(server.baseUrl);
-      await signIn(page, server.baseUrl, server.baseUrl, true);
-      await openSettings(page, server.baseUrl);
-
-      assert.equal(
-        await page.getByTestId('webhook-url-add').inputValue(),
-        `${PUBLIC_URL}/api/customerly/webhook?action=add&access_key=••••••••`
-      );
-      const copied = await copyAddUrl(page);
-      assert.equal(copied, `${PUBLIC_URL}/api/customerly/webhook?action=add&access_key=${key}`);
+      assert.equal(await copyAddUrl(page), `${origin}/api/customerly/webhook?action=add&access_key=${key}`);
       assert.equal(await page.getByTestId('unreachable-url-warning').count(), 0, 'no warning');
-      await page.screenshot({ path: screenshotPath('first-run-public-url.png'), fullPage: true });
+    } finally {
+      await tunnelBrowser.close().catch(() => undefined);
+    }
+    await session.close();
+    session = undefined;
+  });
 
-      // The copied URL is the server's: the same path and key work on it (called here at its loopback address).
-      const probe = new URL(copied.replace('action=add', 'action=test'));
-      const res = await fetch(`${server.baseUrl}${probe.pathname}${probe.search}`, { method: 'POST' });
-      assert.equal(res.status, 200, await res.text());
-      await page.context().close();
-    });
-  }
-);
+  it("with a public url (PUBLIC_URL → Strapi's url) the URLs, shown and copied, use it, and there is no warning", async () => {
+    session = await startAdminSession({ env: { CUSTOMERLY_WEBHOOK_KEY: key, PUBLIC_URL }, admin, clipboard: true });
+    const { page, server } = session;
+    await openSettings(page, server.baseUrl);
+
+    assert.equal(
+      await page.getByTestId('webhook-url-add').inputValue(),
+      `${PUBLIC_URL}/api/customerly/webhook?action=add&access_key=••••••••`
+    );
+    const copied = await copyAddUrl(page);
+    assert.equal(copied, `${PUBLIC_URL}/api/customerly/webhook?action=add&access_key=${key}`);
+    assert.equal(await page.getByTestId('unreachable-url-warning').count(), 0, 'no warning');
+    await session.shot('first-run-public-url.png', { fullPage: true });
+
+    // The copied URL is the server's: the same path and key work on it (called here at its loopback address).
+    const probe = new URL(copied.replace('action=add', 'action=test'));
+    const res = await fetch(`${server.baseUrl}${probe.pathname}${probe.search}`, { method: 'POST' });
+    assert.equal(res.status, 200, await res.text());
+  });
+});

@@ -5,54 +5,34 @@
  * the token's pending removal shown, Cancel in the dialogs, translated toggle labels.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { after, before, it } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
 import type { AnswerJson } from '../helpers/strapi';
-import { login, strongPassword, type AdminSession } from './admin-api';
-import {
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  browserProblem,
-  ensureAdminBuild,
-  screenshotPath,
-  startServer,
-  type E2EServer,
-} from './harness';
+import type { AdminSession } from './admin-api';
+import { browserSuite, startAdminSession, type AdminBrowserSession } from './harness';
 
-const problem = browserProblem();
-const ci = process.env.CI === 'true' || process.env.CI === '1';
-if (problem && ci) throw new Error(`browser tests cannot run: ${problem} (CI=true)`);
-
-const EMAIL = 'settings.owner@example.test';
-const PASSWORD = strongPassword();
 const SAVED_TOKEN = 'saved-token-0123456789';
 
-describe('Settings → Customerly form conventions in Chromium', { skip: problem ?? false, timeout: 600_000 }, () => {
-  let server: E2EServer;
-  let browser: Browser;
-  let context: BrowserContext;
+browserSuite('Settings → Customerly form conventions in Chromium', () => {
+  let session: AdminBrowserSession;
   let page: Page;
   let admin: AdminSession;
 
-  const settingsUrl = () => `${server.baseUrl}/admin/settings/customerly`;
+  const settingsUrl = () => `${session.server.baseUrl}/admin/settings/customerly`;
   const saveButton = () => page.getByRole('button', { name: 'Save', exact: true });
   const notification = (text: RegExp | string) => page.getByText(text).first().waitFor();
   const savedSettings = async () => (await admin.call('GET', '/customerly/settings')).json.data;
 
   /** A new tab, logged in (the admin's session lives in the tab), on the settings page. */
   async function openSettings(): Promise<void> {
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    page = await session.newPage();
     await page.goto(settingsUrl());
     const heading = page.getByRole('heading', { name: 'Customerly', level: 1 });
     const email = page.locator('input[name=email]');
     await heading.or(email).first().waitFor({ timeout: 30_000 });
     if (await email.isVisible()) {
-      await email.fill(EMAIL);
-      await page.locator('input[name=password]').fill(PASSWORD);
-      await page.locator('button[type=submit]').click();
-      await page.waitForURL((u) => !u.pathname.includes('/auth/'), { timeout: 30_000 });
-      if (!page.url().endsWith('/settings/customerly')) await page.goto(settingsUrl());
+      await session.login(page);
+      await page.goto(settingsUrl());
     }
     await heading.waitFor();
   }
@@ -68,30 +48,20 @@ describe('Settings → Customerly form conventions in Chromium', { skip: problem
   const typeSelect = (i: number) => row(i).getByRole('combobox', { name: 'Type' });
 
   before(async () => {
-    ensureAdminBuild();
-    server = await startServer({});
-    const reg = await fetch(`${server.baseUrl}/admin/register-admin`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: EMAIL, password: PASSWORD, firstname: 'Grace', lastname: 'Hopper' }),
+    session = await startAdminSession({
+      admin: { email: 'settings.owner@example.test', firstname: 'Grace', lastname: 'Hopper' },
     });
-    assert.equal(reg.status, 200, await reg.text());
-    admin = await login(server.baseUrl, EMAIL, PASSWORD);
+    admin = await session.api();
     // A saved API token (to remove) and a saved mapping row.
     const saved = await admin.call('PUT', '/customerly/settings', {
       apiToken: SAVED_TOKEN,
       fieldMapping: [{ from: 'name', to: 'firstName', type: 'string' }],
     });
     assert.equal(saved.status, 200, JSON.stringify(saved.json));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'en-US' });
     await openSettings();
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-  });
+  after(async () => session?.close());
 
   it('Save is disabled at load, enabled by a change, disabled when the change is undone and after a save', async () => {
     assert.equal(await saveButton().isDisabled(), true, 'nothing changed yet');
@@ -159,7 +129,7 @@ describe('Settings → Customerly form conventions in Chromium', { skip: problem
     );
     await row(1).getByText(serverMessage, { exact: true }).waitFor();
     await notification(/The settings were not saved: .*fieldMapping\[1\]\.type/);
-    await page.screenshot({ path: screenshotPath('settings-mapping-error.png'), fullPage: true });
+    await session.shot('settings-mapping-error.png', { page, fullPage: true });
     assert.deepEqual(
       (await savedSettings()).settings.fieldMapping.map((r: { to: string }) => r.to),
       ['firstName'],
@@ -198,7 +168,7 @@ describe('Settings → Customerly form conventions in Chromium', { skip: problem
     await page.getByRole('button', { name: 'Remove token' }).click();
     await removal.getByText('The token will be removed on save.').waitFor();
     assert.equal(await saveButton().isEnabled(), true);
-    await page.screenshot({ path: screenshotPath('settings-token-removal.png') });
+    await session.shot('settings-token-removal.png', { page });
 
     await removal.getByRole('button', { name: 'Keep the token' }).click();
     await removal.waitFor({ state: 'detached' });
@@ -237,7 +207,7 @@ describe('Settings → Customerly form conventions in Chromium', { skip: problem
     await page.getByRole('link', { name: 'See the delivery log' }).click();
     const prompt = page.getByRole('alertdialog');
     await prompt.getByText('Are you sure you want to leave this page? All your modifications will be lost.').waitFor();
-    await page.screenshot({ path: screenshotPath('settings-leave-prompt.png') });
+    await session.shot('settings-leave-prompt.png', { page });
     await prompt.getByRole('button', { name: 'Cancel' }).click();
     await prompt.waitFor({ state: 'detached' });
     assert.match(page.url(), /\/admin\/settings\/customerly$/);
@@ -281,7 +251,7 @@ describe('Settings → Customerly form conventions in Chromium', { skip: problem
     await section.getByText('Sì', { exact: true }).waitFor();
     await section.getByText('No', { exact: true }).waitFor();
     assert.equal(await section.getByText('On', { exact: true }).count(), 0);
-    await page.screenshot({ path: screenshotPath('settings-it.png'), fullPage: true });
+    await session.shot('settings-it.png', { page, fullPage: true });
     await page.evaluate(() => localStorage.setItem('strapi-admin-language', 'en'));
   });
 });

@@ -6,32 +6,17 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { after, before, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { TEST_EMAIL_CODE } from '../../shared/contracts/email-template';
 import type { CapturedEmail } from '../helpers/strapi';
-import { strongPassword } from './admin-api';
-import {
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  browserProblem,
-  ensureAdminBuild,
-  screenshotPath,
-  startServer,
-  type E2EServer,
-} from './harness';
-
-const problem = browserProblem();
-const ci = process.env.CI === 'true' || process.env.CI === '1';
-if (problem && ci) throw new Error(`browser tests cannot run: ${problem} (CI=true)`);
+import { browserSuite, startAdminSession, type AdminBrowserSession } from './harness';
 
 const EMAIL = 'mail.owner@example.test';
-const PASSWORD = strongPassword();
 const RESET_PAGE = 'https://front.example.test/set-password';
 
-describe('welcome email section in Chromium', { skip: problem ?? false, timeout: 600_000 }, () => {
-  let server: E2EServer;
-  let browser: Browser;
+browserSuite('welcome email section in Chromium', () => {
+  let session: AdminBrowserSession;
   let page: Page;
   const dir = mkdtempSync(path.join(tmpdir(), 'customerly-e2e-emails-'));
   const emailsFile = path.join(dir, 'emails.jsonl');
@@ -46,33 +31,20 @@ describe('welcome email section in Chromium', { skip: problem ?? false, timeout:
       : [];
 
   before(async () => {
-    ensureAdminBuild();
-    server = await startServer({ E2E_EMAILS_FILE: emailsFile });
-    const reg = await fetch(`${server.baseUrl}/admin/register-admin`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: EMAIL, password: PASSWORD, firstname: 'Mail', lastname: 'Owner' }),
+    session = await startAdminSession({
+      env: { E2E_EMAILS_FILE: emailsFile },
+      admin: { email: EMAIL, firstname: 'Mail', lastname: 'Owner' },
     });
-    assert.equal(reg.status, 200, await reg.text());
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'en-US' });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    await page.goto(`${server.baseUrl}/admin/auth/login`);
-    await page.locator('input[name=email]').fill(EMAIL);
-    await page.locator('input[name=password]').fill(PASSWORD);
-    await page.locator('button[type=submit]').click();
-    await page.waitForURL((u) => !u.pathname.includes('/auth/'), { timeout: 30_000 });
+    page = session.page;
   });
 
   after(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
+    await session?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   const openSettings = async () => {
-    await page.goto(`${server.baseUrl}/admin/settings/customerly`);
+    await page.goto(`${session.server.baseUrl}/admin/settings/customerly`);
     await page.getByRole('heading', { name: 'Welcome email' }).waitFor();
   };
 
@@ -83,7 +55,7 @@ describe('welcome email section in Chromium', { skip: problem ?? false, timeout:
     assert.match(await warning.innerText(), /Welcome emails are not sent/);
     assert.match(await warning.innerText(), /Advanced settings → Reset password page/);
     await warning.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: screenshotPath('welcome-email-no-reset-page.png') });
+    await session.shot('welcome-email-no-reset-page.png');
 
     await warning.getByRole('link', { name: 'Open the advanced settings' }).click();
     await page.waitForURL(/\/admin\/settings\/users-permissions\/advanced-settings$/);
@@ -108,7 +80,7 @@ describe('welcome email section in Chromium', { skip: problem ?? false, timeout:
     await page.getByRole('button', { name: 'Preview' }).click();
     const preview = page.getByTestId('email-preview');
     await preview.waitFor();
-    const host = new URL(server.baseUrl).host;
+    const host = new URL(session.server.baseUrl).host;
     assert.ok((await preview.innerText()).includes(`Welcome to ${host}`), await preview.innerText());
     assert.match(await preview.innerText(), /An account was created for you on/);
     assert.match((await preview.locator('iframe').getAttribute('srcdoc')) ?? '', />Choose your password<\/a>/);
@@ -119,7 +91,7 @@ describe('welcome email section in Chromium', { skip: problem ?? false, timeout:
     await page.getByLabel('Subject').fill('Try it, {{username}}');
     await page.getByRole('button', { name: 'Send test email' }).click();
     await page.getByText(`Test email sent to ${EMAIL}`).first().waitFor();
-    await page.screenshot({ path: screenshotPath('welcome-email-test-sent.png') });
+    await session.shot('welcome-email-test-sent.png');
 
     const sent = sentEmails().slice(before);
     assert.equal(sent.length, 1, JSON.stringify(sent));

@@ -221,3 +221,14 @@ export async function startStrapi(opts: StartOptions = {}): Promise<TestStrapi> 
     },
   };
 }
+
+/** The message Strapi stops with at startup given this plugin config; fails the test when Strapi starts. */
+export async function startupError(pluginConfig: Record<string, unknown>): Promise<string> {
+  try {
+    const app = await startStrapi({ pluginConfig });
+    await app.stop();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error(`Strapi started with a plugin config it should refuse: ${JSON.stringify(pluginConfig)}`);
+}

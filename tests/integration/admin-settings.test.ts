@@ -2,13 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ACTIONS } from '../../shared/contracts/permissions';
 import { startFakeCustomerly, userWebhook, type FakeCustomerly } from '../fake-customerly';
-import { startStrapi, type AnswerJson, type TestStrapi } from '../helpers/strapi';
+import { startStrapi, type TestStrapi } from '../helpers/strapi';
 import type { AdminSettings, DeliveriesPage } from '../../shared/contracts';
-import { createAdmin, createRole, login, type AdminSession } from '../e2e/admin-api';
-
-/** Field paths of a Strapi ValidationError answer. */
-const errorPaths = (json: AnswerJson): string[] =>
-  (json?.error?.details?.errors ?? []).map((e: { path: string[] }) => e.path.join('.'));
+import { createAdmin, createRole, login, signedInAdmin, type AdminSession } from '../e2e/admin-api';
+import { validationPaths } from '../helpers/assertions';
 
 describe('admin settings API (real Strapi, admin JWT over HTTP)', () => {
   let app: TestStrapi;
@@ -25,8 +22,7 @@ describe('admin settings API (real Strapi, admin JWT over HTTP)', () => {
       logLevel: 'http',
       pluginConfig: { customerly: { timeoutMs: 800, maxRetries: 0 } },
     });
-    const creds = await createAdmin(app.strapi);
-    admin = await login(app.baseUrl, creds.email, creds.password);
+    admin = await signedInAdmin(app);
   });
   after(async () => {
     await app?.stop();
@@ -75,7 +71,7 @@ describe('admin settings API (real Strapi, admin JWT over HTTP)', () => {
     assert.equal(revealed.json.data.value, key);
     const bad = await admin.call('POST', '/customerly/settings/reveal', { field: 'password' });
     assert.equal(bad.status, 400);
-    assert.deepEqual(errorPaths(bad.json), ['field']);
+    assert.deepEqual(validationPaths(bad.json), ['field']);
   });
 
   it('the key is stored encrypted in the plugin store', async () => {
@@ -104,7 +100,7 @@ describe('admin settings API (real Strapi, admin JWT over HTTP)', () => {
     });
     assert.equal(res.status, 400, JSON.stringify(res.json));
     assert.equal(res.json.error.name, 'ValidationError');
-    const paths = errorPaths(res.json);
+    const paths = validationPaths(res.json);
     for (const p of ['usernameFormat', 'returnPassword.attribute', 'fieldMapping.0.from', 'processing'])
       assert.ok(paths.includes(p), `${p} in ${paths}`);
   });
@@ -116,13 +112,13 @@ describe('admin settings API (real Strapi, admin JWT over HTTP)', () => {
       fieldMapping: [{ from: 'name', to: 'password', type: 'string' }],
     });
     assert.equal(res.status, 400, JSON.stringify(res.json));
-    assert.deepEqual(errorPaths(res.json).sort(), ['allowedRoles.1', 'defaultRole', 'fieldMapping.0.to']);
+    assert.deepEqual(validationPaths(res.json).sort(), ['allowedRoles.1', 'defaultRole', 'fieldMapping.0.to']);
   });
 
   it('a field set by the environment cannot be changed', async () => {
     const res = await admin.call('PUT', '/customerly/settings', { apiUrl: 'https://example.com/v1' });
     assert.equal(res.status, 400);
-    assert.deepEqual(errorPaths(res.json), ['apiUrl']);
+    assert.deepEqual(validationPaths(res.json), ['apiUrl']);
   });
 
   it('a valid save applies to the next delivery without a restart', async () => {
@@ -246,7 +242,7 @@ describe('admin settings API (real Strapi, admin JWT over HTTP)', () => {
     it('bad filters get field errors', async () => {
       const res = await admin.call('GET', '/customerly/deliveries?status=lost&from=yesterday&pageSize=1000');
       assert.equal(res.status, 400);
-      assert.deepEqual(errorPaths(res.json).sort(), ['from', 'pageSize', 'status']);
+      assert.deepEqual(validationPaths(res.json).sort(), ['from', 'pageSize', 'status']);
     });
 
     it('shows one delivery in detail, redacted', async () => {
@@ -335,8 +331,7 @@ describe('admin settings with secrets in the environment', () => {
   let admin: AdminSession;
   before(async () => {
     app = await startStrapi({ apiToken: 'env-token-0123456789' });
-    const creds = await createAdmin(app.strapi);
-    admin = await login(app.baseUrl, creds.email, creds.password);
+    admin = await signedInAdmin(app);
   });
   after(async () => app?.stop());
 
@@ -357,7 +352,7 @@ describe('admin settings with secrets in the environment', () => {
       webhookKey: 'x'.repeat(20),
     });
     assert.equal(res.status, 400);
-    assert.deepEqual(errorPaths(res.json).sort(), ['apiToken', 'webhookKey']);
+    assert.deepEqual(validationPaths(res.json).sort(), ['apiToken', 'webhookKey']);
     assert.equal((await app.webhook({ action: 'test' })).status, 200);
   });
 });

@@ -14,12 +14,9 @@ import type { DeliveriesPage, DeliveryDetail, DeliveryRow } from '../../shared/c
 import { TEST_DELIVERIES_KEPT } from '../../server/src/services/delivery/test-deliveries';
 import { startFakeCustomerly, userWebhook, type FakeCustomerly } from '../fake-customerly';
 import { DELIVERY_UID, oneUser, tagNames } from '../helpers/fixtures';
-import { startStrapi, type AnswerJson, type TestStrapi } from '../helpers/strapi';
-import { createAdmin, login, type AdminSession } from '../e2e/admin-api';
-
-/** Field paths of a Strapi ValidationError answer. */
-const errorPaths = (json: AnswerJson): string[] =>
-  (json?.error?.details?.errors ?? []).map((e: { path: string[] }) => e.path.join('.'));
+import { startStrapi, type TestStrapi } from '../helpers/strapi';
+import { signedInAdmin, type AdminSession } from '../e2e/admin-api';
+import { validationPaths } from '../helpers/assertions';
 
 describe('delivery log admin API: warnings, stale replays, test deliveries (real Strapi, fake Customerly)', () => {
   let app: TestStrapi;
@@ -36,8 +33,7 @@ describe('delivery log admin API: warnings, stale replays, test deliveries (real
         customerly: { timeoutMs: 500, maxRetries: 0 },
       },
     });
-    const creds = await createAdmin(app.strapi);
-    admin = await login(app.baseUrl, creds.email, creds.password);
+    admin = await signedInAdmin(app);
   });
   after(async () => {
     await app?.stop();
@@ -124,7 +120,7 @@ describe('delivery log admin API: warnings, stale replays, test deliveries (real
       assert.ok(!without.includes(returnFailed) && !without.includes(tagsUnknown));
       const bad = await admin.call('GET', '/customerly/deliveries?warnings=maybe');
       assert.equal(bad.status, 400);
-      assert.deepEqual(errorPaths(bad.json), ['warnings']);
+      assert.deepEqual(validationPaths(bad.json), ['warnings']);
     });
 
     it('a replay that ends without a warning clears it (the user exists now: no password to return)', async () => {
@@ -209,7 +205,7 @@ describe('delivery log admin API: warnings, stale replays, test deliveries (real
         assert.equal(res.status, 400, `${JSON.stringify(body)}: ${JSON.stringify(res.json)}`);
         assert.equal(res.json.error.name, 'ValidationError');
         assert.match(res.json.error.message, /The replay request is not valid/);
-        assert.deepEqual(errorPaths(res.json), [path], JSON.stringify(res.json));
+        assert.deepEqual(validationPaths(res.json), [path], JSON.stringify(res.json));
       }
       assert.equal((await detail(ids[0]!)).attempts, attempts);
       assert.equal((await replay('doesnotexist', {})).status, 404);
@@ -293,7 +289,7 @@ describe('delivery log admin API: warnings, stale replays, test deliveries (real
     it('a start date after the end date is refused on the end date', async () => {
       const res = await admin.call('GET', '/customerly/deliveries?from=2025-02-01&to=2025-01-31');
       assert.equal(res.status, 400);
-      assert.deepEqual(errorPaths(res.json), ['to']);
+      assert.deepEqual(validationPaths(res.json), ['to']);
       assert.equal((await admin.call('GET', '/customerly/deliveries?from=2025-02-01&to=2025-02-01')).status, 200);
     });
   });

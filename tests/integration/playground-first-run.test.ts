@@ -6,29 +6,17 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stripVTControlCharacters } from 'node:util';
 import { startFakeCustomerly, userWebhook, type FakeCustomerly } from '../fake-customerly';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { waitFor } from '../helpers/processes';
+import { freePort, waitFor } from '../helpers/processes';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const RESET_PAGE = 'https://app.example.com/reset-password';
 const hasCurl = spawnSync('curl', ['--version']).status === 0;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * A fixed UTC offset that puts the local hour at 15 now, so that a 12-hour clock (03) and a 24-hour one (15) differ

@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AdminSettings } from '../../shared/contracts';
-import { startStrapi, type AnswerJson, type TestStrapi } from '../helpers/strapi';
-import { createAdmin, login, type AdminSession } from '../e2e/admin-api';
-
-/** The `details.errors` of a Strapi ValidationError answer, as "path → message". */
-const fieldErrors = (json: AnswerJson): Record<string, string> =>
-  Object.fromEntries(
-    (json?.error?.details?.errors ?? []).map((e: { path: string[]; message: string }) => [e.path.join('.'), e.message])
-  );
+import { startStrapi, startupError, type TestStrapi } from '../helpers/strapi';
+import { signedInAdmin, type AdminSession } from '../e2e/admin-api';
+import { validationMessages } from '../helpers/assertions';
 
 /**
  * Field-mapping rows are checked against the users-permissions user on save and at startup: a type its target cannot
@@ -23,8 +18,7 @@ describe('field mapping types and targets on save (real Strapi, admin API)', () 
 
   before(async () => {
     app = await startStrapi({ pluginConfig: { fieldMapping: [{ from: 'name', to: 'firstName', type: 'string' }] } });
-    const creds = await createAdmin(app.strapi);
-    admin = await login(app.baseUrl, creds.email, creds.password);
+    admin = await signedInAdmin(app);
   });
   after(async () => app?.stop());
 
@@ -89,7 +83,7 @@ describe('field mapping types and targets on save (real Strapi, admin API)', () 
       });
       assert.equal(res.status, 400, JSON.stringify(res.json));
       assert.equal(res.json.error.name, 'ValidationError');
-      const errors = fieldErrors(res.json);
+      const errors = validationMessages(res.json);
       assert.deepEqual(Object.keys(errors), [`fieldMapping.${i}.type`], JSON.stringify(errors));
       assert.match(res.json.error.message, new RegExp(`fieldMapping\\[${i}\\]\\.type`));
       assert.ok(
@@ -117,7 +111,7 @@ describe('field mapping types and targets on save (real Strapi, admin API)', () 
       ],
     });
     assert.equal(res.status, 400, JSON.stringify(res.json));
-    const errors = fieldErrors(res.json);
+    const errors = validationMessages(res.json);
     assert.deepEqual(Object.keys(errors), ['fieldMapping.2.to']);
     assert.match(errors['fieldMapping.2.to'], /"plan" is already the target of fieldMapping\[0\]/);
     assert.match(res.json.error.message, /fieldMapping\[2\]\.to/);
@@ -132,7 +126,7 @@ describe('field mapping types and targets on save (real Strapi, admin API)', () 
       ],
     });
     assert.equal(res.status, 400, JSON.stringify(res.json));
-    assert.deepEqual(Object.keys(fieldErrors(res.json)), ['fieldMapping.1.to']);
+    assert.deepEqual(Object.keys(validationMessages(res.json)), ['fieldMapping.1.to']);
   });
 
   it('names every bad row at once (type and repeat), each on its own field', async () => {
@@ -145,7 +139,7 @@ describe('field mapping types and targets on save (real Strapi, admin API)', () 
       ],
     });
     assert.equal(res.status, 400);
-    assert.deepEqual(Object.keys(fieldErrors(res.json)).sort(), [
+    assert.deepEqual(Object.keys(validationMessages(res.json)).sort(), [
       'fieldMapping.0.type',
       'fieldMapping.2.to',
       'fieldMapping.3.type',
@@ -176,18 +170,8 @@ describe('field mapping types and targets on save (real Strapi, admin API)', () 
 
 /** The same checks on config/plugins: a bad mapping there stops startup, naming the key. */
 describe('field mapping types and targets at startup (real Strapi)', () => {
-  const bootFails = async (pluginConfig: Record<string, unknown>) => {
-    try {
-      const app = await startStrapi({ pluginConfig });
-      await app.stop();
-    } catch (e) {
-      return (e as Error).message;
-    }
-    assert.fail('Strapi started with a bad field mapping');
-  };
-
   it('a type the target cannot take names fieldMapping.i.type and what it takes', async () => {
-    const message = await bootFails({
+    const message = await startupError({
       fieldMapping: [
         { from: 'name', to: 'firstName', type: 'string' },
         { from: 'attributes.vip', to: 'plan', type: 'boolean' },
@@ -202,7 +186,7 @@ describe('field mapping types and targets at startup (real Strapi)', () => {
   });
 
   it('two rows onto one target name the second row', async () => {
-    const message = await bootFails({
+    const message = await startupError({
       fieldMapping: [
         { from: 'attributes.seats', to: 'seats', type: 'number' },
         { from: 'attributes.count', to: 'seats', type: 'number' },

@@ -8,14 +8,12 @@ import { RESET_PAGE_SETTING, TEST_EMAIL_CODE, TEST_EMAIL_NOTE } from '../../shar
 import { ACTIONS } from '../../shared/contracts/permissions';
 import { startFakeCustomerly, userWebhook, type FakeCustomerly } from '../fake-customerly';
 import { DELIVERY_UID, oneUser, setResetPasswordUrl } from '../helpers/fixtures';
-import { startStrapi, type AnswerJson, type CapturedEmail, type TestStrapi } from '../helpers/strapi';
-import { createAdmin, createRole, login, type AdminSession } from '../e2e/admin-api';
+import { startStrapi, type CapturedEmail, type TestStrapi } from '../helpers/strapi';
+import { createRole, signedInAdmin, type AdminSession } from '../e2e/admin-api';
+import { validationPaths } from '../helpers/assertions';
 
 const PAGE = 'https://front.test/account/set-password';
 const PROVIDER_SECRET = 'smtp-Pa55word-never-shown';
-
-const errorPaths = (json: AnswerJson): string[] =>
-  (json?.error?.details?.errors ?? []).map((e: { path: string[] }) => e.path.join('.'));
 
 describe('welcome email and test email (real Strapi, admin JWT over HTTP)', () => {
   let app: TestStrapi;
@@ -49,11 +47,9 @@ describe('welcome email and test email (real Strapi, admin JWT over HTTP)', () =
   before(async () => {
     fake = await startFakeCustomerly();
     app = await startStrapi({ apiUrl: fake.url, apiToken: fake.token });
-    const superAdmin = await createAdmin(app.strapi, { email: 'owner@example.test' });
-    admin = await login(app.baseUrl, superAdmin.email, superAdmin.password);
+    admin = await signedInAdmin(app, { email: 'owner@example.test' });
     const readOnly = await createRole(app.strapi, 'Customerly readers', [ACTIONS.settingsRead]);
-    const readerCreds = await createAdmin(app.strapi, { email: 'reader@example.test', roleId: readOnly.id });
-    reader = await login(app.baseUrl, readerCreds.email, readerCreds.password);
+    reader = await signedInAdmin(app, { email: 'reader@example.test', roleId: readOnly.id });
   });
   after(async () => {
     await app?.stop();
@@ -177,7 +173,7 @@ describe('welcome email and test email (real Strapi, admin JWT over HTTP)', () =
       const res = await admin.call('POST', '/customerly/settings/test-email', body);
       assert.equal(res.status, 400, `${JSON.stringify(body).slice(0, 80)}: ${JSON.stringify(res.json)}`);
       assert.equal(res.json.error.name, 'ValidationError');
-      assert.deepEqual(errorPaths(res.json), paths, JSON.stringify(res.json));
+      assert.deepEqual(validationPaths(res.json), paths, JSON.stringify(res.json));
     }
     assert.equal(app.emails.length, count);
   });
