@@ -8,11 +8,19 @@
  *   fake.addUser({ email: 'a@b.co', tags: ['vip'] });
  *   fake.fault({ kind: 'status', status: 503, times: 1 });
  *   fake.fault({ kind: 'redirect', status: 307, location: other.url, keepPath: true });
+ *   fake.seedContacts({ users: 10_000, leads: 500, tags: (i) => (i % 2 ? ['vip'] : []) });
+ *   fake.fault({ kind: 'status', status: 500, path: '/users/list', page: 3, times: 2 });
  *   ...
  *   await fake.close();
  *
  * Every request is recorded in `fake.requests` (before faults and auth are applied), so tests can
- * see what the client sent even when the fake answered with an error or never answered.
+ * see what the client sent even when the fake answered with an error or never answered. List calls
+ * (`GET /users/list`, `GET /leads/list`) also carry their parsed `list: { source, page, perPage }`.
+ *
+ * Paging (customerly.md, "page through users / leads", seen): pages start at 0, rows are ordered by
+ * crmhero_user_id, a short or empty page ends the list. `per_page` defaults to 50; above `maxPerPage`
+ * (default 50: the real cap is unknown, clients in the wild send 50) it is silently clamped, so a client
+ * asking for more gets a page that looks short.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -59,7 +67,24 @@ export interface RecordedRequest {
   body: unknown;
   /** `Date.now()` when the request was fully received. */
   at: number;
+  /** HTTP status the fake answered with; undefined while pending or when it never answered (hang). */
+  status?: number;
+  /** Set on `GET /users/list` and `GET /leads/list` with a valid page and per_page (before faults and auth). */
+  list?: ListCall;
 }
+
+/** Which list a list call reads. */
+export type ContactKind = 'users' | 'leads';
+
+/** A list call as parsed by the fake: `perPage` is the effective (defaulted and clamped) page size. */
+export interface ListCall {
+  source: ContactKind;
+  page: number;
+  perPage: number;
+}
+
+/** A recorded request that is a list call. */
+export type RecordedListRequest = RecordedRequest & { list: ListCall };
 
 export interface FaultFilter {
   /** How many matching requests this fault applies to; default: forever (until `clearFaults()`). */
@@ -71,6 +96,11 @@ export interface FaultFilter {
   path?: string | RegExp;
   /** Only requests with this HTTP method (case-insensitive). */
   method?: string;
+  /**
+   * Only list calls (`GET /users/list`, `GET /leads/list`; narrow with `path`) for this page (0-based; a call
+   * without `page` is page 0), or for pages the predicate accepts. Never matches any other request.
+   */
+  page?: number | ((page: number) => boolean);
 }
 
 export type Fault =
@@ -82,7 +112,9 @@ export type Fault =
    * `keepPath` the request's path and query are appended to `location`, as a host move would.
    */
   | (FaultFilter & { kind: 'redirect'; status: 301 | 302 | 303 | 307 | 308; location: string; keepPath?: boolean })
-  | (FaultFilter & { kind: 'hang' });
+  | (FaultFilter & { kind: 'hang' })
+  /** Answers `status` with `body` as given (a string is sent raw, anything else as JSON), e.g. a malformed page. */
+  | (FaultFilter & { kind: 'respond'; status: number; body: unknown; headers?: Record<string, string> });
 
 export interface FakeCustomerlyOptions {
   /** Access token the fake accepts; default a random string. */
@@ -93,6 +125,37 @@ export interface FakeCustomerlyOptions {
   includeTagsInContacts?: boolean;
   /** `app_id` put on contacts; default "fakeapp1". */
   appId?: string;
+  /**
+   * Whether rows of `GET /users/list` / `GET /leads/list` carry `tags: string[]`; default false (customerly.md:
+   * no source shows tags on a contact returned by the API). Independent of `includeTagsInContacts`.
+   */
+  listIncludesTags?: boolean;
+  /** Largest `per_page` honoured by the list endpoints; larger values are clamped to it. Default 50. */
+  maxPerPage?: number;
+}
+
+/** What `seedContacts` accepts. Callbacks get the contact's index `i` (from `from`) and its kind. */
+export interface SeedOptions {
+  /** How many users to seed: emails `user{i}@import.test`. Default 0. */
+  users?: number;
+  /** How many leads to seed: emails `lead{i}@import.test`. Default 0. */
+  leads?: number;
+  /** First index (both kinds); default 0. Seed again with a larger `from` to add more contacts. */
+  from?: number;
+  /** Tags of contact i; default none. */
+  tags?: (i: number, kind: ContactKind) => string[];
+  /** Attributes of contact i; default `{}`. */
+  attributes?: (i: number, kind: ContactKind) => Record<string, unknown>;
+  /** Name of contact i; default `User {i}` / `Lead {i}`. */
+  name?: (i: number, kind: ContactKind) => string | null;
+  /** External user_id of user i (undefined: none); default `u{i}`. */
+  userId?: (i: number) => string | undefined;
+}
+
+/** What `seedContacts` did: indexes `from`..`from + count - 1` of each kind, and their crmhero_user_id range. */
+export interface SeedResult {
+  users: { count: number; firstId?: number; lastId?: number };
+  leads: { count: number; firstId?: number; lastId?: number };
 }
 
 export interface FakeCustomerly {
@@ -125,6 +188,13 @@ export interface FakeCustomerly {
   listLeads(): FakeContact[];
   /** All tag names known (created or in use), in creation order. */
   listTags(): string[];
+  /**
+   * Seeds many contacts fast (users first, then leads, crmhero ids in that order; an email that exists is
+   * merged as addUser/addLead would). Emails are `seedEmail(kind, i)`. Lookups, lists and tags all see them.
+   */
+  seedContacts(o: SeedOptions): SeedResult;
+  /** Number of users / leads stored (cheap; no copies). */
+  count(kind: ContactKind): number;
 
   /** Add a fault; faults apply in the order added. */
   fault(f: Fault): void;
@@ -133,6 +203,10 @@ export interface FakeCustomerly {
   listFaults(): Fault[];
   /** Requests recorded so far matching a method and/or path (same path rules as faults). */
   requestsTo(method?: string, path?: string | RegExp): RecordedRequest[];
+  /** Recorded list calls (all, or of one kind), in order, including the ones answered by a fault. */
+  listRequests(source?: ContactKind): RecordedListRequest[];
+  /** How many times each page of a list was requested (retries included): `{ 0: 1, 1: 3, ... }`. */
+  pageCounts(source: ContactKind): Record<number, number>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -141,7 +215,14 @@ export interface FakeCustomerly {
 
 const API_PREFIX = '/v1';
 const DEFAULT_PER_PAGE = 50;
+const DEFAULT_MAX_PER_PAGE = 50;
+const SEED_DOMAIN = 'import.test';
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** The email `seedContacts` gives contact i: `user{i}@import.test` / `lead{i}@import.test`. */
+export function seedEmail(kind: ContactKind, i: number): string {
+  return `${kind === 'users' ? 'user' : 'lead'}${i}@${SEED_DOMAIN}`;
+}
 
 export const MESSAGES = {
   noToken: 'Access token not found.',
@@ -197,6 +278,66 @@ function methodMatches(filter: string | undefined, method: string): boolean {
   return filter === undefined || filter.toUpperCase() === method.toUpperCase();
 }
 
+function pageMatches(filter: FaultFilter['page'], list: ListCall | undefined): boolean {
+  if (filter === undefined) return true;
+  if (list === undefined) return false;
+  return typeof filter === 'number' ? filter === list.page : filter(list.page);
+}
+
+const LIST_ROUTES: Record<string, ContactKind> = { '/users/list': 'users', '/leads/list': 'leads' };
+
+/** Parses a list call's page and per_page; `undefined` when it is not a list call, a message when invalid. */
+function parseListCall(
+  method: string,
+  rel: string,
+  query: Record<string, string>,
+  maxPerPage: number
+): ListCall | string | undefined {
+  const source = method === 'GET' ? LIST_ROUTES[rel] : undefined;
+  if (source === undefined) return undefined;
+  const page = query.page === undefined ? 0 : Number(query.page);
+  const asked = query.per_page === undefined ? DEFAULT_PER_PAGE : Number(query.per_page);
+  if (query.page === '' || !Number.isInteger(page) || page < 0) return 'Invalid page';
+  if (query.per_page === '' || !Number.isInteger(asked) || asked < 1) return 'Invalid per_page';
+  return { source, page, perPage: Math.min(asked, Math.max(1, maxPerPage)) };
+}
+
+/**
+ * Contacts of one kind with an email index and a cached crmhero_user_id order, so 10,000 contacts cost
+ * no scans on upsert, lookup or paging.
+ */
+class ContactStore {
+  readonly all: FakeContact[] = [];
+  private readonly byEmail = new Map<string, FakeContact>();
+  private ordered: FakeContact[] | null = null;
+
+  find(email: string): FakeContact | undefined {
+    return this.byEmail.get(normEmail(email));
+  }
+
+  add(c: FakeContact): void {
+    this.all.push(c);
+    this.byEmail.set(normEmail(c.email), c);
+    this.ordered = null;
+  }
+
+  /** Call after a crmhero_user_id changes. */
+  reorder(): void {
+    this.ordered = null;
+  }
+
+  sorted(): FakeContact[] {
+    this.ordered ??= [...this.all].sort((a, b) => a.crmhero_user_id - b.crmhero_user_id);
+    return this.ordered;
+  }
+
+  clear(): void {
+    this.all.length = 0;
+    this.byEmail.clear();
+    this.ordered = null;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Server
 // ---------------------------------------------------------------------------------------------
@@ -207,10 +348,12 @@ export async function startFakeCustomerly(opts: FakeCustomerlyOptions = {}): Pro
     notFoundStatus: opts.notFoundStatus ?? 404,
     includeTagsInContacts: opts.includeTagsInContacts ?? false,
     appId: opts.appId ?? 'fakeapp1',
+    listIncludesTags: opts.listIncludesTags ?? false,
+    maxPerPage: opts.maxPerPage ?? DEFAULT_MAX_PER_PAGE,
   };
 
-  const users: FakeContact[] = [];
-  const leads: FakeContact[] = [];
+  const users = new ContactStore();
+  const leads = new ContactStore();
   const tags: string[] = [];
   const requests: RecordedRequest[] = [];
   let faults: Array<Fault & { remaining: number }> = [];
@@ -226,13 +369,12 @@ export async function startFakeCustomerly(opts: FakeCustomerlyOptions = {}): Pro
     if (!tags.includes(name)) tags.push(name);
   }
 
-  function findByEmail(list: FakeContact[], email: string): FakeContact | undefined {
-    const e = normEmail(email);
-    return list.find((c) => normEmail(c.email) === e);
+  function findByEmail(list: ContactStore, email: string): FakeContact | undefined {
+    return list.find(email);
   }
 
   function upsert(
-    list: FakeContact[],
+    list: ContactStore,
     isUser: boolean,
     input: {
       email: string;
@@ -259,7 +401,7 @@ export async function startFakeCustomerly(opts: FakeCustomerlyOptions = {}): Pro
         first_seen_at: t,
         last_activity: t,
       };
-      list.push(contact);
+      list.add(contact);
     }
     if (isUser && input.user_id !== undefined && input.user_id !== null && input.user_id !== '') {
       contact.user_id = String(input.user_id);
@@ -279,8 +421,9 @@ export async function startFakeCustomerly(opts: FakeCustomerlyOptions = {}): Pro
     for (const [k, v] of Object.entries(extra)) {
       if (v !== undefined) (contact as unknown as Record<string, unknown>)[k] = clone(v);
     }
-    if (extra.crmhero_user_id !== undefined && extra.crmhero_user_id >= nextId) {
-      nextId = extra.crmhero_user_id + 1;
+    if (extra.crmhero_user_id !== undefined) {
+      list.reorder();
+      if (extra.crmhero_user_id >= nextId) nextId = extra.crmhero_user_id + 1;
     }
     return { contact, inserted };
   }
@@ -302,27 +445,68 @@ export async function startFakeCustomerly(opts: FakeCustomerlyOptions = {}): Pro
     return clone(contact);
   }
 
-  function view(c: FakeContact): Record<string, unknown> {
+  function view(c: FakeContact, withTags = options.includeTagsInContacts): Record<string, unknown> {
     const out: Record<string, unknown> = clone(c) as unknown as Record<string, unknown>;
-    if (!options.includeTagsInContacts) delete out.tags;
+    if (!withTags) delete out.tags;
     if (out.user_id === undefined) delete out.user_id;
     return out;
   }
 
-  function sorted(list: FakeContact[]): FakeContact[] {
-    return [...list].sort((a, b) => a.crmhero_user_id - b.crmhero_user_id);
+  /**
+   * A list row: the contact plus location, browser and UTM fields, which customerly.md says list rows carry
+   * (their exact names are unknown; these are here so an import meets fields it must ignore).
+   */
+  function listRow(c: FakeContact): Record<string, unknown> {
+    return {
+      ...view(c, options.listIncludesTags),
+      country: null,
+      city: null,
+      browser: null,
+      os: null,
+      utm_source: null,
+      utm_medium: null,
+      utm_campaign: null,
+    };
+  }
+
+  function seedContacts(o: SeedOptions): SeedResult {
+    if (!isObject(o as unknown)) throw new TypeError('fake-customerly: seedContacts needs options');
+    const from = o.from ?? 0;
+    const result: SeedResult = { users: { count: 0 }, leads: { count: 0 } };
+    for (const kind of ['users', 'leads'] as const) {
+      const n = o[kind] ?? 0;
+      if (!Number.isInteger(n) || n < 0 || !Number.isInteger(from) || from < 0) {
+        throw new RangeError('fake-customerly: seed counts and from must be integers >= 0');
+      }
+      const isUser = kind === 'users';
+      const store = isUser ? users : leads;
+      const out = result[kind];
+      for (let i = from; i < from + n; i++) {
+        const { contact } = upsert(store, isUser, {
+          email: seedEmail(kind, i),
+          user_id: isUser ? (o.userId ? o.userId(i) : `u${i}`) : undefined,
+          name: o.name ? o.name(i, kind) : `${isUser ? 'User' : 'Lead'} ${i}`,
+          attributes: o.attributes?.(i, kind),
+          tags: o.tags?.(i, kind),
+        });
+        out.firstId ??= contact.crmhero_user_id;
+        out.lastId = contact.crmhero_user_id;
+        out.count++;
+      }
+    }
+    return result;
   }
 
   // ----- routes -----
 
-  function lookup(list: FakeContact[], query: Record<string, string>, allowUserId: boolean): unknown {
+  function lookup(list: ContactStore, query: Record<string, string>, allowUserId: boolean): unknown {
     let found: FakeContact | undefined;
     if (query.email !== undefined) {
       found = findByEmail(list, query.email);
     } else if (allowUserId && query.user_id !== undefined) {
-      found = list.find((c) => c.user_id !== undefined && c.user_id === query.user_id);
+      found = list.all.find((c) => c.user_id !== undefined && c.user_id === query.user_id);
     } else if (query.crmhero_user_id !== undefined) {
-      found = list.find((c) => String(c.crmhero_user_id) === query.crmhero_user_id);
+      found = list.all.find((c) => String(c.crmhero_user_id) === query.crmhero_user_id);
     } else {
       throw new HttpError(400, allowUserId ? 'Missing email or user_id' : 'Missing email');
     }
@@ -330,7 +514,7 @@ export async function startFakeCustomerly(opts: FakeCustomerlyOptions = {}): Pro
     return { data: view(found) };
   }
 
-  function bulkUpsert(list: FakeContact[], isUser: boolean, body: unknown): unknown {
+  function bulkUpsert(list: ContactStore, isUser: boolean, body: unknown): unknown {
     const key = isUser ? 'users' : 'leads';
     if (!isObject(body) || !Array.isArray(body[key])) {
       throw new HttpError(400, `The body must be {"${key}":[...]}`);
@@ -366,17 +550,17 @@ export async function startFakeCustomerly(opts: FakeCustomerlyOptions = {}): Pro
     return { data: { inserted, updated, errors, not_added: notAdded } };
   }
 
-  function resolveRef(list: FakeContact[], ref: unknown): FakeContact | undefined {
+  function resolveRef(list: ContactStore, ref: unknown): FakeContact | undefined {
     if (typeof ref === 'string') return findByEmail(list, ref);
     if (!isObject(ref)) return undefined;
     if (typeof ref.email === 'string') return findByEmail(list, ref.email);
     if (ref.user_id !== undefined && ref.user_id !== null) {
       const id = String(ref.user_id);
-      return list.find((c) => c.user_id === id);
+      return list.all.find((c) => c.user_id === id);
     }
     if (ref.crmhero_user_id !== undefined && ref.crmhero_user_id !== null) {
       const id = Number(ref.crmhero_user_id);
-      return list.find((c) => c.crmhero_user_id === id);
+      return list.all.find((c) => c.crmhero_user_id === id);
     }
     return undefined;
   }
@@ -390,7 +574,7 @@ export async function startFakeCustomerly(opts: FakeCustomerlyOptions = {}): Pro
     if (body.leads !== undefined && !Array.isArray(body.leads)) throw new HttpError(400, 'leads must be an array');
     if (!untag) ensureTag(name);
     const touched = new Set<FakeContact>();
-    const refs: Array<[FakeContact[], unknown[]]> = [
+    const refs: Array<[ContactStore, unknown[]]> = [
       [users, (body.users as unknown[] | undefined) ?? []],
       [leads, (body.leads as unknown[] | undefined) ?? []],
     ];
@@ -408,24 +592,41 @@ export async function startFakeCustomerly(opts: FakeCustomerlyOptions = {}): Pro
     return { data: { tagged: touched.size } };
   }
 
-  function listPage(list: FakeContact[], key: 'users' | 'leads', query: Record<string, string>): unknown {
-    const page = query.page === undefined ? 0 : Number(query.page);
-    const perPage = query.per_page === undefined ? DEFAULT_PER_PAGE : Number(query.per_page);
-    if (!Number.isInteger(page) || page < 0) throw new HttpError(400, 'Invalid page');
-    if (!Number.isInteger(perPage) || perPage < 1) throw new HttpError(400, 'Invalid per_page');
-    const rows = sorted(list)
-      .slice(page * perPage, (page + 1) * perPage)
-      .map(view);
-    return { data: { [key]: rows } };
+  /**
+   * One page of users or leads, `{"data":{"users":[…]}}` / `{"data":{"leads":[…]}}`. The leads key is an
+   * assumption: customerly.md only says `/leads/list` works "likewise", so it mirrors the users' shape.
+   */
+  function listPage(list: ContactStore, call: ListCall | string | undefined): unknown {
+    if (call === undefined) throw new HttpError(404, 'Not a list call');
+    if (typeof call === 'string') throw new HttpError(400, call);
+    const start = call.page * call.perPage;
+    const rows = list
+      .sorted()
+      .slice(start, start + call.perPage)
+      .map(listRow);
+    return { data: { [call.source]: rows } };
   }
 
   function allTags(): string[] {
     const out = [...tags];
-    for (const c of [...users, ...leads]) for (const t of c.tags) if (!out.includes(t)) out.push(t);
+    const seen = new Set(out);
+    for (const c of [...users.all, ...leads.all]) {
+      for (const t of c.tags) {
+        if (seen.has(t)) continue;
+        seen.add(t);
+        out.push(t);
+      }
+    }
     return out;
   }
 
-  function route(method: string, rel: string, query: Record<string, string>, body: unknown): unknown {
+  function route(
+    method: string,
+    rel: string,
+    query: Record<string, string>,
+    body: unknown,
+    list: ListCall | string | undefined
+  ): unknown {
     const key = `${method} ${rel}`;
     switch (key) {
       case 'GET /users':
@@ -441,9 +642,9 @@ export async function startFakeCustomerly(opts: FakeCustomerlyOptions = {}): Pro
       case 'POST /tags':
         return tagContacts(body);
       case 'GET /users/list':
-        return listPage(users, 'users', query);
+        return listPage(users, list);
       case 'GET /leads/list':
-        return listPage(leads, 'leads', query);
+        return listPage(leads, list);
       default:
         throw new HttpError(404, `Not found: ${method} ${rel}`);
     }
@@ -453,7 +654,7 @@ export async function startFakeCustomerly(opts: FakeCustomerlyOptions = {}): Pro
 
   function send(res: ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
     if (closed || res.writableEnded || res.destroyed) return;
-    const text = JSON.stringify(payload);
+    const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
     res.writeHead(status, {
       'content-type': 'application/json; charset=utf-8',
       'content-length': String(Buffer.byteLength(text)),
@@ -513,13 +714,21 @@ export async function startFakeCustomerly(opts: FakeCustomerlyOptions = {}): Pro
       }
     }
     const method = (req.method ?? 'GET').toUpperCase();
-    requests.push({ method, path: rel, fullPath, query, headers, body, at: Date.now() });
+    const listCall = underApi ? parseListCall(method, rel, query, options.maxPerPage) : undefined;
+    const list = typeof listCall === 'object' ? listCall : undefined;
+    const record: RecordedRequest = { method, path: rel, fullPath, query, headers, body, at: Date.now() };
+    if (list) record.list = { ...list };
+    requests.push(record);
+    res.once('finish', () => {
+      record.status = res.statusCode;
+    });
 
     // Faults, in order. Latency adds up and continues; status / rateLimit / hang end the request.
     for (const f of [...faults]) {
       if (!faults.includes(f)) continue;
       if (f.path !== undefined && !pathMatches(f.path, rel, fullPath)) continue;
       if (!methodMatches(f.method, method)) continue;
+      if (!pageMatches(f.page, list)) continue;
       f.remaining -= 1;
       if (f.remaining <= 0) faults = faults.filter((x) => x !== f);
       switch (f.kind) {
@@ -546,6 +755,9 @@ export async function startFakeCustomerly(opts: FakeCustomerlyOptions = {}): Pro
           send(res, f.status, errorBody('Moved', f.status), { location: target });
           return;
         }
+        case 'respond':
+          send(res, f.status, f.body, f.headers);
+          return;
         case 'hang':
           return; // never answer; close() destroys the socket
       }
@@ -555,7 +767,7 @@ export async function startFakeCustomerly(opts: FakeCustomerlyOptions = {}): Pro
       checkAuth(headers);
       if (!underApi) throw new HttpError(404, `Not found: ${method} ${fullPath}`);
       if (badJson) throw new HttpError(400, 'Invalid JSON body');
-      send(res, 200, route(method, rel, query, body));
+      send(res, 200, route(method, rel, query, body, listCall));
     } catch (err) {
       if (err instanceof HttpError) send(res, err.status, errorBody(err.message, err.code));
       else send(res, 500, errorBody(`Fake server error: ${(err as Error).message}`, 500));
@@ -605,8 +817,8 @@ export async function startFakeCustomerly(opts: FakeCustomerlyOptions = {}): Pro
       return closing;
     },
     reset(): void {
-      users.length = 0;
-      leads.length = 0;
+      users.clear();
+      leads.clear();
       tags.length = 0;
       requests.length = 0;
       faults = [];
@@ -622,9 +834,11 @@ export async function startFakeCustomerly(opts: FakeCustomerlyOptions = {}): Pro
       const c = findByEmail(leads, email);
       return c ? clone(c) : undefined;
     },
-    listUsers: () => sorted(users).map(clone),
-    listLeads: () => sorted(leads).map(clone),
+    listUsers: () => users.sorted().map(clone),
+    listLeads: () => leads.sorted().map(clone),
     listTags: () => allTags(),
+    seedContacts,
+    count: (kind) => (kind === 'users' ? users : leads).all.length,
     fault(f: Fault): void {
       const times = f.times === undefined ? Infinity : f.times;
       if (!(times > 0)) throw new RangeError('fake-customerly: fault times must be > 0');
@@ -642,6 +856,16 @@ export async function startFakeCustomerly(opts: FakeCustomerlyOptions = {}): Pro
       return requests.filter(
         (r) => methodMatches(method, r.method) && (path === undefined || pathMatches(path, r.path, r.fullPath))
       );
+    },
+    listRequests(source?: ContactKind): RecordedListRequest[] {
+      return requests.filter(
+        (r): r is RecordedListRequest => r.list !== undefined && (source === undefined || r.list.source === source)
+      );
+    },
+    pageCounts(source: ContactKind): Record<number, number> {
+      const out: Record<number, number> = {};
+      for (const r of fake.listRequests(source)) out[r.list.page] = (out[r.list.page] ?? 0) + 1;
+      return out;
     },
   };
   return fake;
