@@ -54,5 +54,10 @@ export default tseslint.config(
     // Plain JavaScript here is CommonJS (scripts/, the playground app, strapi-*.js).
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
+  },
+  {
+    // The playground's admin customisation is an ES module, bundled by Strapi's admin build for the browser.
+    files: ['playground/src/admin/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: globals.browser },
   }
 );

@@ -100,4 +100,6 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   // Each Strapi process writes a heartbeat and runs a delivery worker (the worker only unless queue.enabled is
   // false). The first heartbeat is written before the process answers requests.
   await getService(strapi, 'worker').start();
+  // Then the job worker: it runs queued jobs and takes over those of dead processes (after the first heartbeat).
+  getService(strapi, 'job-worker').start();
 };

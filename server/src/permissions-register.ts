@@ -33,5 +33,19 @@ export async function registerPermissions(strapi: Core.Strapi): Promise<void> {
       subCategory: 'deliveries',
       pluginName: PLUGIN_ID,
     },
+    {
+      section: 'plugins',
+      displayName: 'Read jobs and previews',
+      uid: uid(ACTIONS.jobsRead),
+      subCategory: 'jobs',
+      pluginName: PLUGIN_ID,
+    },
+    {
+      section: 'plugins',
+      displayName: 'Start and cancel jobs',
+      uid: uid(ACTIONS.jobsRun),
+      subCategory: 'jobs',
+      pluginName: PLUGIN_ID,
+    },
   ]);
 }

@@ -10,11 +10,11 @@ import type { TestDatabase } from './database';
   const { db, ...opts } = JSON.parse(process.env.STRAPI_CHILD_OPTIONS ?? '{}') as StartOptions & {
     db: Omit<TestDatabase, 'drop'>;
   };
-  const app = await startStrapi({ ...opts, db: { ...db, drop: async () => undefined } });
-  process.stdout.write(`READY ${app.baseUrl}\n`);
-  process.on('SIGTERM', () => {
-    void app.stop().then(() => process.exit(0));
-  });
+  const { baseUrl } = await startStrapi({ ...opts, db: { ...db, drop: async () => undefined } });
+  process.stdout.write(`READY ${baseUrl}\n`);
+  // SIGTERM: Strapi's own handler (createStrapi's destroyOnSignal) destroys it and exits. A second destroy from here
+  // would throw ("Destroy for … has already been called") and end the process before its shutdown is over (e.g.
+  // before a job in hand is queued again).
 })().catch((e) => {
   process.stderr.write(`child failed: ${(e as Error).stack}\n`);
   process.exit(1);

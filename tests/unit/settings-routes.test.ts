@@ -14,6 +14,11 @@ const EXPECTED: Record<string, string> = {
   'GET /deliveries': ACTIONS.deliveriesRead,
   'GET /deliveries/:documentId': ACTIONS.deliveriesRead,
   'POST /deliveries/:documentId/replay': ACTIONS.deliveriesReplay,
+  'POST /jobs': ACTIONS.jobsRun,
+  'GET /jobs': ACTIONS.jobsRead,
+  'POST /jobs/preview': ACTIONS.jobsRead,
+  'GET /jobs/:id': ACTIONS.jobsRead,
+  'POST /jobs/:id/cancel': ACTIONS.jobsRun,
 };
 
 type Route = {
@@ -50,7 +55,7 @@ describe('admin routes and their RBAC actions', () => {
 
   it('the actions are the plugin ids the admin panel uses', () => {
     for (const action of Object.values(ACTIONS))
-      assert.match(action, /^plugin::customerly\.(settings|deliveries)\.[a-z]+$/);
+      assert.match(action, /^plugin::customerly\.(settings|deliveries|jobs)\.[a-z]+$/);
   });
 
   it('the content-API routes: the public webhook, and /me behind users-permissions auth', () => {

@@ -1,6 +1,6 @@
 import { useFetchClient } from '@strapi/strapi/admin';
 import * as React from 'react';
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   deliveriesAnswer,
   deliveryAnswer,
@@ -11,6 +11,12 @@ import {
 } from '../../../shared/contracts/deliveries';
 import { testEmailAnswer, type TestEmailRequest } from '../../../shared/contracts/email-template';
 import { errorAnswer } from '../../../shared/contracts/errors';
+import {
+  jobAnswer,
+  jobCreatedAnswer,
+  tagRulesPreviewAnswer,
+  type jobRequestSchema,
+} from '../../../shared/contracts/jobs';
 import { PLUGIN_ID } from '../../../shared/contracts/permissions';
 import {
   connectionAnswer,
@@ -43,6 +49,27 @@ export class StaleReplayError extends ApiError {
   }
 }
 
+/** The body of `POST /customerly/jobs` (defaults left out). */
+export type JobStart = z.input<typeof jobRequestSchema>;
+
+/** A job refused (409) because one of its type is already queued or running: `id` is that job. */
+export class JobRunningError extends ApiError {
+  constructor(
+    message: string,
+    readonly id: string
+  ) {
+    super(message, 409, {});
+  }
+}
+
+/** The 409 answer of `POST /customerly/jobs` (shared/contracts/jobs.ts, jobCreatedAnswer). */
+const jobRunningAnswer = z.object({
+  error: z.object({
+    message: z.string().optional(),
+    details: z.object({ code: z.literal('job_running'), id: z.string() }),
+  }),
+});
+
 /** The message of any error a call may throw. */
 export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -52,6 +79,11 @@ function toApiError(e: unknown): ApiError {
   if (stale.success) {
     const { message, details } = stale.data.error;
     return new StaleReplayError(message, details.newer, details.latest);
+  }
+  const running = jobRunningAnswer.safeParse(response?.data);
+  if (running.success) {
+    const { message, details } = running.data.error;
+    return new JobRunningError(message ?? 'A job of this type is already running.', details.id);
   }
   const parsed = errorAnswer.safeParse(response?.data);
   if (parsed.success) {
@@ -110,6 +142,11 @@ export function useCustomerlyApi() {
       getDelivery: async (documentId: string) => (await call(deliveryAnswer, () => get(one(documentId)))).data,
       replay: async (documentId: string, body: ReplayRequest = {}) =>
         (await call(replayAnswer, () => post(`${one(documentId)}/replay`, body))).data,
+      /** What a job would change, nothing written (only `apply-tag-rules` has a preview). */
+      previewTagRules: async () =>
+        (await call(tagRulesPreviewAnswer, () => post(`${base}/jobs/preview`, { type: 'apply-tag-rules' }))).data,
+      startJob: async (body: JobStart) => (await call(jobCreatedAnswer, () => post(`${base}/jobs`, body))).data,
+      getJob: async (id: string) => (await call(jobAnswer, () => get(`${base}/jobs/${encodeURIComponent(id)}`))).data,
     };
   }, [get, put, post]);
 }

@@ -6,9 +6,10 @@ import type {
   ReplayResult,
 } from '../../../shared/contracts/deliveries';
 import type { TestEmailRequest, TestEmailResult } from '../../../shared/contracts/email-template';
+import type { Job, JobStatus, TagRulesPreview } from '../../../shared/contracts/jobs';
 import { PLUGIN_ID } from '../../../shared/contracts/permissions';
 import type { AdminSettings, ConnectionResult, SecretKey, SettingsSave } from '../../../shared/contracts/settings';
-import { ApiError, useCustomerlyApi } from './client';
+import { ApiError, useCustomerlyApi, type JobStart } from './client';
 
 /**
  * Server state, through the react-query client Strapi's admin provides (as users-permissions' pages do).
@@ -21,6 +22,9 @@ export const queryKeys = {
   deliveries: [PLUGIN_ID, 'deliveries'] as const,
   deliveryList: (query: DeliveryListQuery) => [PLUGIN_ID, 'deliveries', 'list', query] as const,
   delivery: (documentId: string) => [PLUGIN_ID, 'deliveries', 'detail', documentId] as const,
+  jobs: [PLUGIN_ID, 'jobs'] as const,
+  job: (id: string) => [PLUGIN_ID, 'jobs', 'detail', id] as const,
+  tagRulesPreview: [PLUGIN_ID, 'jobs', 'preview', 'apply-tag-rules'] as const,
 };
 
 /** A refused request (4xx) is not retried: the same request would be refused again. */
@@ -110,4 +114,48 @@ export function useReplayDelivery() {
       },
     }
   );
+}
+
+/** A job that has not finished yet: it is polled. */
+export const isJobActive = (status: JobStatus) => status === 'queued' || status === 'running';
+
+/** How often a job is asked for while it is queued or running. */
+const JOB_POLL_MS = 1000;
+
+/**
+ * What applying the tag rules to existing users would change, asked afresh each time `enabled` turns on (nothing
+ * cached: the users change between two looks).
+ */
+export function useTagRulesPreview(enabled: boolean) {
+  const api = useCustomerlyApi();
+  return useQuery<TagRulesPreview, ApiError>(queryKeys.tagRulesPreview, api.previewTagRules, {
+    enabled,
+    cacheTime: 0,
+    staleTime: 0,
+    refetchOnWindowFocus: false,
+    retry,
+  });
+}
+
+/** Starts a job (a JobRunningError when one of its type is already queued or running). */
+export function useStartJob() {
+  const api = useCustomerlyApi();
+  const queryClient = useQueryClient();
+  return useMutation<{ id: string; status: JobStatus }, ApiError, JobStart>((body) => api.startJob(body), {
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.jobs }, { cancelRefetch: true }),
+  });
+}
+
+/** One job, asked for every second while it is queued or running; `id` null: nothing asked. */
+export function useJobQuery(id: string | null) {
+  const api = useCustomerlyApi();
+  return useQuery<Job, ApiError>(queryKeys.job(id ?? ''), () => api.getJob(id ?? ''), {
+    enabled: id !== null,
+    // Stops once the job has finished, or when asking failed (the dialog offers to try again).
+    refetchInterval: (job, query) =>
+      (job && !isJobActive(job.status)) || query.state.status === 'error' ? false : JOB_POLL_MS,
+    refetchIntervalInBackground: true,
+    refetchOnWindowFocus: false,
+    retry,
+  });
 }

@@ -42,5 +42,10 @@ export default {
       handler: 'deliveries.replay',
       config: guard(ACTIONS.deliveriesReplay),
     },
+    { method: 'POST', path: '/jobs', handler: 'jobs.create', config: guard(ACTIONS.jobsRun) },
+    { method: 'GET', path: '/jobs', handler: 'jobs.find', config: guard(ACTIONS.jobsRead) },
+    { method: 'POST', path: '/jobs/preview', handler: 'jobs.preview', config: guard(ACTIONS.jobsRead) },
+    { method: 'GET', path: '/jobs/:id', handler: 'jobs.findOne', config: guard(ACTIONS.jobsRead) },
+    { method: 'POST', path: '/jobs/:id/cancel', handler: 'jobs.cancel', config: guard(ACTIONS.jobsRun) },
   ],
 };

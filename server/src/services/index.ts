@@ -11,6 +11,8 @@ import tags from './sync/tags';
 import customerlyApi from './sync/customerly-api';
 import welcomeEmail from './sync/welcome-email';
 import settings from './settings';
+import jobs from './jobs';
+import jobWorker from './jobs/worker';
 
 /**
  * The registered services, by domain. Their names are the plugin's API (`strapi.plugin('customerly').service(name)`,
@@ -34,4 +36,7 @@ export default {
   'welcome-email': welcomeEmail,
   // settings/: the effective settings, the panel's view and saves, the connection test.
   settings,
+  // jobs/: long work in the background (apply the tag rules; imports later): the admin API's side, and the worker.
+  jobs,
+  'job-worker': jobWorker,
 };

@@ -13,24 +13,32 @@ import { FieldMappingSection } from './sections/FieldMappingSection';
 import { HowToSection } from './sections/HowToSection';
 import { PasswordReturnSection } from './sections/PasswordReturnSection';
 import { RolesSection } from './sections/RolesSection';
+import { TagRulesSection } from './sections/TagRulesSection';
 import { UsersSection } from './sections/UsersSection';
 import { WebhookUrlsSection } from './sections/WebhookUrlsSection';
 import { WelcomeEmailSection } from './sections/WelcomeEmailSection';
 import { formValuesOf, useSettingsForm, useSubmitSettings, type SettingsFormValues } from './useSettingsForm';
 import { useWebhookKey } from './useWebhookKey';
 
-/** Settings → Customerly. Readable with settings.read; Save, keys, reveal and test need settings.update. */
+/**
+ * Settings → Customerly. Readable with settings.read; Save, keys, reveal and test need settings.update; "Apply rules
+ * to existing users" needs jobs.run.
+ */
 const SettingsPage = () => (
   <Page.Protect permissions={[{ action: ACTIONS.settingsRead, subject: null }]}>
     <SettingsLoader />
   </Page.Protect>
 );
 
-/** Loads the settings and the admin's update permission, then shows the form. */
+/** Loads the settings and the admin's permissions (update, run jobs), then shows the form. */
 function SettingsLoader() {
   const t = useT();
   const query = useSettingsQuery();
-  const { allowedActions, isLoading: rbacLoading } = useRBAC([{ action: ACTIONS.settingsUpdate, subject: null }]);
+  // useRBAC names each permission after its action's last word: settings.update → canUpdate, jobs.run → canRun.
+  const { allowedActions, isLoading: rbacLoading } = useRBAC([
+    { action: ACTIONS.settingsUpdate, subject: null },
+    { action: ACTIONS.jobsRun, subject: null },
+  ]);
 
   if (query.error && !query.data) {
     return (
@@ -41,7 +49,13 @@ function SettingsLoader() {
     );
   }
   if (!query.data || rbacLoading) return <Page.Loading />;
-  return <SettingsForm data={query.data} canUpdate={!!allowedActions.canUpdate} />;
+  return <SettingsForm data={query.data} canUpdate={!!allowedActions.canUpdate} canRunJobs={!!allowedActions.canRun} />;
+}
+
+/** What the admin may do on the page. */
+interface Permissions {
+  canUpdate: boolean;
+  canRunJobs: boolean;
 }
 
 /**
@@ -49,19 +63,19 @@ function SettingsLoader() {
  * (a later refetch does not touch unsaved edits; a save makes what the server stored the new start), and its
  * `<Blocker>` asks before leaving the page, or closing the tab, with unsaved changes.
  */
-function SettingsForm({ data, canUpdate }: { data: AdminSettings; canUpdate: boolean }) {
+function SettingsForm({ data, ...permissions }: { data: AdminSettings } & Permissions) {
   const [initialValues] = React.useState(() => formValuesOf(data.settings));
   const submit = useSubmitSettings(data);
   return (
     <Form<SettingsFormValues> method="PUT" initialValues={initialValues} onSubmit={submit}>
       <Blocker />
-      <SettingsFormBody data={data} canUpdate={canUpdate} />
+      <SettingsFormBody data={data} {...permissions} />
     </Form>
   );
 }
 
 /** The page: header with Save, then one card per section. `data` is the latest answer of the server. */
-function SettingsFormBody({ data, canUpdate }: { data: AdminSettings; canUpdate: boolean }) {
+function SettingsFormBody({ data, canUpdate, canRunJobs }: { data: AdminSettings } & Permissions) {
   const t = useT();
   const form = useSettingsForm(data);
   const webhookKey = useWebhookKey(data, canUpdate);
@@ -102,6 +116,7 @@ function SettingsFormBody({ data, canUpdate }: { data: AdminSettings; canUpdate:
           <ApiTokenSection data={data} form={form} disabled={disabled} />
           <PasswordReturnSection form={form} disabled={disabled} />
           <RolesSection data={data} form={form} disabled={disabled} />
+          <TagRulesSection data={data} form={form} disabled={disabled} canRunJobs={canRunJobs} />
           <UsersSection form={form} disabled={disabled} />
           <FieldMappingSection data={data} form={form} disabled={disabled} />
           <WelcomeEmailSection data={data} form={form} disabled={disabled} />

@@ -5,6 +5,7 @@ import { ApiError, errorMessage } from '../../api/client';
 import { useSaveSettings } from '../../api/queries';
 import { useT } from '../../utils/useT';
 import { useMappingIssues } from './mappingIssues';
+import { useTagRuleIssues } from './tagRules';
 
 /** The API token field: a new token typed in, or the saved one to be removed. Never the saved value itself. */
 export interface TokenEdit {
@@ -25,6 +26,14 @@ export interface SettingsFormValues {
 
 /** The server's per-field messages, keyed by path ("fieldMapping.0.type"), as the form's errors. */
 type FieldErrors = Record<string, string>;
+
+/** A tag rule's role is checked against the allowlist (or, when it is empty, the default role). */
+const RULE_ROLE_ERROR = /^tagRules\.\d+\.role$/;
+/** The server's messages about other fields that an edit of a setting makes stale. */
+const ALSO_STALE: Partial<Record<keyof EditableSettings, RegExp>> = {
+  allowedRoles: RULE_ROLE_ERROR,
+  defaultRole: RULE_ROLE_ERROR,
+};
 
 export const formValuesOf = (settings: EditableSettings): SettingsFormValues => ({
   settings: structuredClone(settings),
@@ -62,7 +71,8 @@ export function useSubmitSettings(data: AdminSettings) {
 
 /**
  * The Settings form as the sections use it, inside the page's `<Form>`: the values being edited, the API token edit,
- * each field's message (the server's from the last save, else the panel's own check of the mapping rows), whether
+ * each field's message (the server's from the last save, else the panel's own check of the mapping rows and the tag
+ * rules), whether
  * anything changed, and whether a save is running.
  */
 export function useSettingsForm(data: AdminSettings) {
@@ -73,19 +83,26 @@ export function useSettingsForm(data: AdminSettings) {
   const onChange = useForm('SettingsForm', (s) => s.onChange);
   const setErrors = useForm('SettingsForm', (s) => s.setErrors);
   const mappingIssues = useMappingIssues(data, values.settings.fieldMapping);
+  const tagRuleIssues = useTagRuleIssues(data, values.settings);
 
-  /** Editing a field drops the server's messages about it (they were about the old value). */
+  /**
+   * Editing a field drops the server's messages about it (they were about the old value), and those it decided
+   * (ALSO_STALE).
+   */
   const set = React.useCallback(
     <K extends keyof EditableSettings>(key: K, value: EditableSettings[K]) => {
       onChange(`settings.${key}`, value);
-      const stale = Object.keys(serverErrors).filter((k) => k === key || k.startsWith(`${key}.`));
+      const also = ALSO_STALE[key];
+      const stale = Object.keys(serverErrors).filter(
+        (k) => k === key || k.startsWith(`${key}.`) || (also !== undefined && also.test(k))
+      );
       if (stale.length) setErrors(Object.fromEntries(Object.entries(serverErrors).filter(([k]) => !stale.includes(k))));
     },
     [onChange, serverErrors, setErrors]
   );
   const setToken = React.useCallback((token: TokenEdit) => onChange('token', token), [onChange]);
 
-  const messages: FieldErrors = { ...mappingIssues, ...serverErrors };
+  const messages: FieldErrors = { ...mappingIssues, ...tagRuleIssues, ...serverErrors };
   /** The message for one field ("fieldMapping.0.to"), or for the first field under a prefix. */
   const errorOf = (path: string): string | undefined => messages[path];
   const errorUnder = (prefix: string): string | undefined =>

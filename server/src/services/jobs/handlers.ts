@@ -1,0 +1,18 @@
+import type { Core } from '@strapi/strapi';
+import type { JobType } from '../../../../shared/contracts/jobs';
+import { applyTagRulesHandler } from './apply-tag-rules';
+import type { JobHandler } from './types';
+
+/**
+ * What each job type does. A type without a handler cannot be started (the import comes in a later release: it adds
+ * its handler here and reuses the store, the runner and the worker as they are).
+ */
+const HANDLERS: Partial<Record<JobType, (strapi: Core.Strapi) => JobHandler<unknown>>> = {
+  'apply-tag-rules': applyTagRulesHandler,
+};
+
+export const hasHandler = (type: JobType): boolean => !!HANDLERS[type];
+
+export function handlerFor(strapi: Core.Strapi, type: JobType): JobHandler<unknown> | undefined {
+  return HANDLERS[type]?.(strapi);
+}
