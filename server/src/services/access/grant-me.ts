@@ -14,12 +14,10 @@ export async function grantMeRouteOnce(strapi: Core.Strapi): Promise<boolean> {
   const store = strapi.store({ type: 'plugin', name: 'customerly' });
   if (await store.get({ key: STORE_KEY })) return false;
   const role = await strapi.db.query(ROLE_UID).findOne({ where: { type: 'authenticated' }, select: ['id'] });
-  if (role) {
-    const existing = await strapi.db
-      .query(PERMISSION_UID)
-      .count({ where: { action: ME_ACTION, role: { id: role.id } } });
-    if (!existing) await strapi.db.query(PERMISSION_UID).create({ data: { action: ME_ACTION, role: role.id } });
-  }
-  await store.set({ key: STORE_KEY, value: { at: new Date().toISOString(), role: role ? 'authenticated' : null } });
-  return !!role;
+  // No Authenticated role yet (users-permissions makes it): try again at the next start, remember nothing.
+  if (!role) return false;
+  const existing = await strapi.db.query(PERMISSION_UID).count({ where: { action: ME_ACTION, role: { id: role.id } } });
+  if (!existing) await strapi.db.query(PERMISSION_UID).create({ data: { action: ME_ACTION, role: role.id } });
+  await store.set({ key: STORE_KEY, value: { at: new Date().toISOString(), role: 'authenticated' } });
+  return true;
 }
