@@ -145,6 +145,15 @@ describe('access by tag: the has-tags policy and /api/customerly/me (real Strapi
       }
       const tagQueries = sql.filter((s) => /customerly_tags/.test(s));
       assert.equal(tagQueries.length, 1, tagQueries.join('\n'));
+      // The same user again, unchanged: the tags come from the per-user cache.
+      sql.length = 0;
+      app.strapi.db.connection.on('query', listener);
+      try {
+        assert.equal((await get(app, '/api/premium/any', m.jwt)).status, 200);
+      } finally {
+        app.strapi.db.connection.removeListener('query', listener);
+      }
+      assert.equal(sql.filter((s) => /customerly_tags/.test(s)).length, 0);
     });
   });
 

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import { cachedUserTags, userStamp } from '../services/access/tags-cache';
 import { readUserTagNames } from '../services/access/user-tags';
 import {
   describeRequirement,
@@ -9,7 +10,7 @@ import {
 } from '../services/access/tag-requirement';
 
 export interface PolicyContext {
-  state: { user?: { id?: unknown }; auth?: { strategy?: { name?: string } } };
+  state: { user?: { id?: unknown; updatedAt?: unknown }; auth?: { strategy?: { name?: string } } };
 }
 
 /**
@@ -31,7 +32,8 @@ export default {
     if (!user || !isEndUser || typeof user.id !== 'number') {
       throw new errors.PolicyError(`${message} Log in first.`, { policy: 'has-tags', ...requirement });
     }
-    const tags = await readUserTagNames(strapi, user.id);
+    const userId = user.id;
+    const tags = await cachedUserTags(userId, userStamp(user), () => readUserTagNames(strapi, userId));
     if (!meetsRequirement(tags, requirement)) {
       throw new errors.PolicyError(message, { policy: 'has-tags', ...requirement });
     }
