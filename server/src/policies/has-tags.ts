@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import { endUserOf, type AuthState } from '../services/access/end-user';
 import { cachedUserTags, userStamp } from '../services/access/tags-cache';
 import { readUserTagNames } from '../services/access/user-tags';
 import {
@@ -10,7 +11,7 @@ import {
 } from '../services/access/tag-requirement';
 
 export interface PolicyContext {
-  state: { user?: { id?: unknown; updatedAt?: unknown }; auth?: { strategy?: { name?: string } } };
+  state: AuthState;
 }
 
 /**
@@ -27,13 +28,9 @@ export default {
   async handler(ctx: PolicyContext, config: unknown, { strapi }: { strapi: Core.Strapi }) {
     const requirement = tagRequirementSchema.parse(config ?? {});
     const message = `This requires ${describeRequirement(requirement)}.`;
-    const user = ctx.state.user;
-    const isEndUser = ctx.state.auth?.strategy?.name === 'users-permissions';
-    if (!user || !isEndUser || typeof user.id !== 'number') {
-      throw new errors.PolicyError(`${message} Log in first.`, { policy: 'has-tags', ...requirement });
-    }
-    const userId = user.id;
-    const tags = await cachedUserTags(userId, userStamp(user), () => readUserTagNames(strapi, userId));
+    const user = endUserOf(ctx.state);
+    if (!user) throw new errors.PolicyError(`${message} Log in first.`, { policy: 'has-tags', ...requirement });
+    const tags = await cachedUserTags(user.id, userStamp(user), () => readUserTagNames(strapi, user.id));
     if (!meetsRequirement(tags, requirement)) {
       throw new errors.PolicyError(message, { policy: 'has-tags', ...requirement });
     }

@@ -1,9 +1,9 @@
 import type { Core } from '@strapi/strapi';
+import { ROLE_UID } from '../../content-types';
 
 /** The users-permissions action of `GET /api/customerly/me`. */
 export const ME_ACTION = 'plugin::customerly.me.find';
 const PERMISSION_UID = 'plugin::users-permissions.permission';
-const ROLE_UID = 'plugin::users-permissions.role';
 const STORE_KEY = 'me-route-granted';
 
 /**
