@@ -1,6 +1,6 @@
 import type { StrapiApp } from '@strapi/strapi/admin';
 import { ACTIONS, PLUGIN_ID } from '../../shared/contracts/permissions';
-import { PluginIcon } from './components/PluginIcon';
+import { JobsIcon, PluginIcon } from './components/PluginIcon';
 import { getTranslation, prefixTranslations } from './utils/translations';
 
 export default {
@@ -14,6 +14,15 @@ export default {
       intlLabel: { id: getTranslation('plugin.name'), defaultMessage: 'Customerly' },
       permissions: [{ action: ACTIONS.deliveriesRead, subject: null }],
       Component: () => import('./pages/Deliveries'),
+    });
+
+    // Customerly jobs, next to it (its own path: a link under plugins/customerly would light both up).
+    app.addMenuLink({
+      to: `plugins/${PLUGIN_ID}-jobs`,
+      icon: JobsIcon,
+      intlLabel: { id: getTranslation('jobs.menu'), defaultMessage: 'Customerly jobs' },
+      permissions: [{ action: ACTIONS.jobsRead, subject: null }],
+      Component: () => import('./pages/Jobs'),
     });
 
     // Settings → Customerly.

@@ -307,17 +307,17 @@ describe('apply-tag-rules job and the jobs admin API (real Strapi)', () => {
       [{ type: 'nope' }, /not valid/],
       [{ type: 'apply-tag-rules', dryRun: 'yes' }, /not valid/],
       [{ type: 'apply-tag-rules', extra: 1 }, /not valid/],
-      [{ type: 'import' }, /not available yet/],
+      [{ type: 'import', mode: 'sync' }, /not valid/],
     ];
     for (const [body, message] of bad) {
       const res = await start(body);
       assert.equal(res.status, 400, `${JSON.stringify(body)} → ${JSON.stringify(res.json)}`);
       assert.match(res.json.error.message, message);
     }
-    const imp = await start({ type: 'import' });
+    const imp = await start({ type: 'import', mode: 'sync' });
     assert.deepEqual(
       imp.json.error.details.errors.map((e: { path: string[] }) => e.path),
-      [['type']]
+      [['mode']]
     );
     assert.equal((await admin.call('GET', '/customerly/jobs/nosuchjob')).status, 404);
     assert.equal((await admin.call('GET', '/customerly/jobs/%20bad%20')).status, 404);

@@ -14,6 +14,7 @@ import { errorAnswer } from '../../../shared/contracts/errors';
 import {
   jobAnswer,
   jobCreatedAnswer,
+  jobListAnswer,
   tagRulesPreviewAnswer,
   type jobRequestSchema,
 } from '../../../shared/contracts/jobs';
@@ -147,6 +148,12 @@ export function useCustomerlyApi() {
         (await call(tagRulesPreviewAnswer, () => post(`${base}/jobs/preview`, { type: 'apply-tag-rules' }))).data,
       startJob: async (body: JobStart) => (await call(jobCreatedAnswer, () => post(`${base}/jobs`, body))).data,
       getJob: async (id: string) => (await call(jobAnswer, () => get(`${base}/jobs/${encodeURIComponent(id)}`))).data,
+      /** The latest jobs first (the server's default limit: 20). */
+      listJobs: async (limit?: number) =>
+        (await call(jobListAnswer, () => get(`${base}/jobs${limit === undefined ? '' : `?limit=${limit}`}`))).data,
+      /** A queued job is cancelled at once, a running one after its batch in hand (`cancelRequested` meanwhile). */
+      cancelJob: async (id: string) =>
+        (await call(jobAnswer, () => post(`${base}/jobs/${encodeURIComponent(id)}/cancel`, {}))).data,
     };
   }, [get, put, post]);
 }

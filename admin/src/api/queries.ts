@@ -24,6 +24,7 @@ export const queryKeys = {
   delivery: (documentId: string) => [PLUGIN_ID, 'deliveries', 'detail', documentId] as const,
   jobs: [PLUGIN_ID, 'jobs'] as const,
   job: (id: string) => [PLUGIN_ID, 'jobs', 'detail', id] as const,
+  jobList: [PLUGIN_ID, 'jobs', 'list'] as const,
   tagRulesPreview: [PLUGIN_ID, 'jobs', 'preview', 'apply-tag-rules'] as const,
 };
 
@@ -157,5 +158,31 @@ export function useJobQuery(id: string | null) {
     refetchIntervalInBackground: true,
     refetchOnWindowFocus: false,
     retry,
+  });
+}
+
+/**
+ * The latest jobs, first the newest; asked for again every second while any of them is queued or running, and no
+ * more once all are finished (or when asking failed: the page offers to try again).
+ */
+export function useJobsQuery() {
+  const api = useCustomerlyApi();
+  return useQuery<Job[], ApiError>(queryKeys.jobList, () => api.listJobs(), {
+    refetchInterval: (jobs, query) =>
+      query.state.status !== 'error' && (jobs ?? []).some((j) => isJobActive(j.status)) ? JOB_POLL_MS : false,
+    refetchIntervalInBackground: true,
+    retry,
+  });
+}
+
+/** Cancels a job; its answer lands in the cache and the list is asked for again (it polls while the job stops). */
+export function useCancelJob() {
+  const api = useCustomerlyApi();
+  const queryClient = useQueryClient();
+  return useMutation<Job, ApiError, string>((id) => api.cancelJob(id), {
+    onSuccess: (job) => {
+      queryClient.setQueryData(queryKeys.job(job.id), job);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.jobs }, { cancelRefetch: true });
+    },
   });
 }

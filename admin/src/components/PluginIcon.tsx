@@ -1,3 +1,6 @@
-import { Webhooks } from '@strapi/icons';
+import { Stack, Webhooks } from '@strapi/icons';
 
 export const PluginIcon = () => <Webhooks />;
+
+/** The Customerly jobs page in the main menu. */
+export const JobsIcon = () => <Stack />;

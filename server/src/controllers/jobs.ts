@@ -14,7 +14,8 @@ import {
 
 const notFound = () => new errors.NotFoundError('No job has this id: pick one from the list of jobs.');
 
-const REQUEST_HELP = 'send {"type": "apply-tag-rules"}, optionally with "dryRun": true';
+const REQUEST_HELP =
+  'send {"type": "apply-tag-rules"} or {"type": "import", "source": "users" | "leads" | "both", "mode": "create" | "update"}, optionally with "dryRun": true';
 
 /** Thin: the jobs admin API (services/jobs). */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
@@ -34,7 +35,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const startedBy = (ctx.state.user as { email?: unknown } | undefined)?.email;
       const result = await jobs().start(request, typeof startedBy === 'string' ? startedBy : null);
       if (result.kind === 'unavailable') {
-        const message = `Jobs of type "${result.type}" are not available yet: only "apply-tag-rules" can be started in this version.`;
+        const message = `Jobs of type "${result.type}" are not available in this version of the plugin.`;
         throw validationError(message, [{ path: ['type'], message }]);
       }
       if (result.kind === 'running') {

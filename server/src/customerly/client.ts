@@ -9,7 +9,19 @@ import {
 import type { ConcurrencyLimiter } from './limiter';
 import { backoffDelay, parseRetryAfter } from './retry';
 import { sendOnce } from './http';
-import { contactAnswerSchema, errorBodySchema, tagsAnswerSchema, upsertAnswerSchema, type ApiContact } from './schemas';
+import {
+  contactAnswerSchema,
+  errorBodySchema,
+  listAnswerSchema,
+  tagsAnswerSchema,
+  upsertAnswerSchema,
+  type ApiContact,
+  type ContactListSource,
+  type ListRow,
+} from './schemas';
+
+/** Rows per page of `GET /users/list` and `GET /leads/list` (pages from 0; a shorter page is the last). */
+export const LIST_PAGE_SIZE = 50;
 
 export interface CustomerlyClientOptions {
   apiUrl: string;
@@ -95,6 +107,25 @@ export class CustomerlyClient {
         200
       );
     }
+  }
+
+  /**
+   * One page of users or leads: `GET /users/list?page=N&per_page=50` (or `/leads/list`), pages from 0, each row
+   * checked as a contact. A page shorter than LIST_PAGE_SIZE is the last one. Retries and waits as every call does;
+   * "not found" on a later page is an empty page (the end), on the first one an error (the API URL is wrong).
+   */
+  async listContacts(source: ContactListSource, page: number): Promise<ListRow[]> {
+    const path = `/${source}/list`;
+    const answer = await this.request(
+      'GET',
+      path,
+      { page: String(page), per_page: String(LIST_PAGE_SIZE) },
+      undefined,
+      listAnswerSchema(source)
+    );
+    if (answer.ok) return answer.value.data[source] ?? [];
+    if (page > 0) return [];
+    throw new CustomerlyResponseError(`Customerly answered GET ${path} with "not found"`, 404);
   }
 
   async listTags(): Promise<string[]> {

@@ -2,4 +2,4 @@ export * from './client';
 export * from './errors';
 export * from './limiter';
 export * from './retry';
-export type { ApiContact } from './schemas';
+export type { ApiContact, ContactListSource, ListRow } from './schemas';

@@ -25,6 +25,20 @@ export type ApiContact = z.infer<typeof apiContactSchema>;
 
 export const contactAnswerSchema = z.object({ data: apiContactSchema }).loose();
 
+/** Which list `GET /users/list` / `GET /leads/list` reads. */
+export type ContactListSource = 'users' | 'leads';
+
+/**
+ * A row of a list page (customerly.md, "Contact fields seen in list rows"): a contact, often without tags. Only the
+ * fields the plugin reads are checked (as for a contact); location, browser and UTM fields are kept as they come.
+ */
+export const listRowSchema = apiContactSchema;
+export type ListRow = z.infer<typeof listRowSchema>;
+
+/** One page of a list: `{"data":{"users":[…]}}` (or `leads`). */
+export const listAnswerSchema = (source: ContactListSource) =>
+  z.object({ data: z.object({ [source]: z.array(listRowSchema) }).loose() }).loose();
+
 export const upsertAnswerSchema = z
   .object({
     data: z

@@ -9,6 +9,7 @@ import { extractContact, type ContactInput } from '../webhook/contact';
 import { parseParams, type WebhookParams } from '../webhook/params';
 import { restoreLegacySecrets, restorePayloadSecrets } from '../webhook/payload-secrets';
 import type { SyncAction } from '../sync/types';
+import { splitOrigin, type DeliveryOrigin } from './origin';
 import type { QueueRow } from './queue';
 import type { StoredDelivery } from './store';
 
@@ -20,17 +21,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const record = () => getService(strapi, 'delivery-record');
   const queue = () => getService(strapi, 'queue');
 
-  /** The parameters and the contact exactly as received: the stored payload with its sealed secrets put back. */
-  function received(delivery: StoredDelivery): { params: WebhookParams; contact: ContactInput } {
-    const params = parseParams(
-      Object.fromEntries(Object.entries(delivery.params ?? {}).map(([k, v]) => [k, String(v)]))
-    );
+  /**
+   * The parameters and the contact exactly as received: the stored payload with its sealed secrets put back; and
+   * where the delivery came from, when an import stored it (origin.ts).
+   */
+  function received(delivery: StoredDelivery): {
+    params: WebhookParams;
+    contact: ContactInput;
+    origin?: DeliveryOrigin;
+  } {
+    const { params: stored, origin } = splitOrigin(delivery.params);
+    const params = parseParams(Object.fromEntries(Object.entries(stored).map(([k, v]) => [k, String(v)])));
     const sealed = record().unseal(delivery);
     const contact = restoreLegacySecrets(
       extractContact(restorePayloadSecrets(delivery.payload, sealed), params.email),
       sealed
     );
-    return { params, contact };
+    return { params, contact, origin };
   }
 
   /** A failed attempt: queued again when the failure is transient and attempts remain, else recorded failed. */
@@ -80,9 +87,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
       const settings = known?.settings ?? (await getService(strapi, 'settings').get());
       try {
-        const { params, contact } = received(delivery);
+        const { params, contact, origin } = received(delivery);
         const outcome = await getService(strapi, 'sync').run(
-          { action: params.action as SyncAction, params, contact, eventId: delivery.eventId },
+          { action: params.action as SyncAction, params, contact, eventId: delivery.eventId, origin },
           settings
         );
         const body = redactValue(outcome.body, outcome.secrets) as Record<string, unknown>;

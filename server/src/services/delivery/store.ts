@@ -83,7 +83,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const row: StoredDelivery = {
         id: 0,
         documentId: newDocumentId(),
-        eventId: randomUUID(),
+        eventId: data.eventId ?? randomUUID(),
         action: data.action,
         params: JSON.parse(paramsJson) as Record<string, unknown>,
         email: data.email ?? null,
@@ -123,6 +123,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async findByDocumentId(documentId: string): Promise<StoredDelivery | null> {
       return strapi.db.query(DELIVERY_UID).findOne({ where: { documentId } });
+    },
+
+    async findByEventId(eventId: string): Promise<StoredDelivery | null> {
+      return strapi.db.query(DELIVERY_UID).findOne({ where: { eventId } });
     },
 
     /**

@@ -10,6 +10,11 @@ export const FINAL_STATUSES = ['done', 'skipped', 'failed'] as const satisfies r
 export const PENDING_STATUSES = ['queued', 'processing'] as const satisfies readonly DeliveryStatus[];
 
 export interface NewDelivery {
+  /**
+   * Default: a random UUID. An import gives its own, made from the job and the contact, so that a page done again
+   * (after a crash) finds the delivery it stored the first time: the column is unique.
+   */
+  eventId?: string;
   action: WebhookAction;
   /** The query parameters, without the access key. */
   params: Record<string, unknown>;

@@ -1,14 +1,13 @@
 import type { Core } from '@strapi/strapi';
 import type { JobType } from '../../../../shared/contracts/jobs';
 import { applyTagRulesHandler } from './apply-tag-rules';
+import { importHandler } from './import';
 import type { JobHandler } from './types';
 
-/**
- * What each job type does. A type without a handler cannot be started (the import comes in a later release: it adds
- * its handler here and reuses the store, the runner and the worker as they are).
- */
+/** What each job type does. A type without a handler cannot be started. */
 const HANDLERS: Partial<Record<JobType, (strapi: Core.Strapi) => JobHandler<unknown>>> = {
   'apply-tag-rules': applyTagRulesHandler,
+  import: importHandler,
 };
 
 export const hasHandler = (type: JobType): boolean => !!HANDLERS[type];

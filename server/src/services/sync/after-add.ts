@@ -33,7 +33,7 @@ export async function afterAdd(
 ): Promise<AfterAdd> {
   return {
     welcomeEmail: await sendWelcome(strapi, req, written, settings, notes),
-    passwordReturn: await returnPassword(settings, client, contact, written.password, notes),
+    passwordReturn: await returnPassword(settings, client, contact, written.password, notes, req),
   };
 }
 
@@ -65,9 +65,15 @@ async function returnPassword(
   client: CustomerlyClient | null,
   contact: ContactInput,
   password: WrittenUser['password'],
-  notes: SyncNotes
+  notes: SyncNotes,
+  req: SyncRequest
 ): Promise<AfterAdd['passwordReturn']> {
-  if (!settings.returnPassword.enabled) return 'not-enabled';
+  // An import returns passwords only when the job asked, to the attribute of the settings (enabled or not there).
+  const enabled =
+    req.origin?.source === 'import'
+      ? req.origin.returnPassword && settings.returnPassword.attribute.trim() !== ''
+      : settings.returnPassword.enabled;
+  if (!enabled) return 'not-enabled';
   if (!password) return 'not-created';
   if (!password.generated) return 'not-generated';
   if (!client) {

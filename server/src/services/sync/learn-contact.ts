@@ -28,8 +28,13 @@ export async function learnContact(
     req.action !== 'update_tags' && contact.attributes === undefined && mappingReadsContact(settings.fieldMapping);
   const summary: Record<string, unknown> = { kind: contact.kind, source: 'payload', apiCalls: 0 };
   let tagsReason = 'the payload had no tags';
+  // An import asks Customerly once per contact only when the job said so (its list rows carry no tags).
+  const importNoLookup = req.origin?.source === 'import' && !req.origin.fetchTags;
 
-  if ((needTags || needDetails) && client) {
+  if ((needTags || needDetails) && importNoLookup) {
+    tagsReason = "the import's list rows carry no tags (the job did not ask to fetch them)";
+    summary.apiSkipped = 'import without fetchTags';
+  } else if ((needTags || needDetails) && client) {
     const before = client.requestCount;
     // By email only: the payload's user_id is set by the website's script (a visitor can claim another's), and the
     // record it finds would bring that other contact's Customerly id, tags and fields.

@@ -1,6 +1,7 @@
 import type { WebhookAction } from '../../../../shared/contracts/webhook';
 import type { ContactInput } from '../webhook/contact';
 import type { WebhookParams } from '../webhook/params';
+import type { DeliveryOrigin } from '../delivery/origin';
 
 /** The actions that change a user (`test` never reaches the sync). */
 export type SyncAction = Exclude<WebhookAction, 'test'>;
@@ -10,6 +11,11 @@ export interface SyncRequest {
   params: WebhookParams;
   contact: ContactInput;
   eventId: string;
+  /**
+   * Set when an import job stored the delivery (delivery/origin.ts): the Customerly API is asked for the tags only
+   * when the job said `fetchTags`, and a password is returned only when it said `returnPassword`.
+   */
+  origin?: DeliveryOrigin;
 }
 
 export interface SyncOutcome {
