@@ -102,4 +102,6 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService(strapi, 'worker').start();
   // Then the job worker: it runs queued jobs and takes over those of dead processes (after the first heartbeat).
   getService(strapi, 'job-worker').start();
+  // And the scheduled import (reconcile), on Strapi's cron, when the settings turn it on.
+  await getService(strapi, 'reconcile').start();
 };

@@ -7,6 +7,7 @@ import { getService } from './utils/get-service';
  * beating would be taken for a crash).
  */
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
+  getService(strapi, 'reconcile').stop();
   // First the jobs in hand: each finishes its batch and goes back to the queue, while this process still beats.
   await getService(strapi, 'job-worker').stop();
   await getService(strapi, 'worker').stop();

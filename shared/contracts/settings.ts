@@ -61,6 +61,8 @@ export const editableSettingsSchema = z.object({
   processing: z.enum(PROCESSING_MODES),
   /** In priority order: the first rule whose tag the user has gives the role. */
   tagRules: z.array(tagRuleSchema),
+  /** The scheduled import (a job of type `import`, source `both`). */
+  reconcile: z.object({ enabled: z.boolean(), cron: z.string(), mode: z.enum(['create', 'update']) }),
 });
 export type EditableSettings = z.infer<typeof editableSettingsSchema>;
 
@@ -104,6 +106,8 @@ export const adminSettingsSchema = z.object({
     tags: z.array(z.string()),
     /** One sentence per tag rule that cannot apply now (its role does not exist, or is off the allowlist). */
     tagRuleWarnings: z.array(z.object({ index: z.number(), message: z.string() })),
+    /** When this process will next start the scheduled import (ISO), or null when it is off. */
+    reconcileNextRun: z.string().nullable(),
   }),
 });
 export type AdminSettings = z.infer<typeof adminSettingsSchema>;

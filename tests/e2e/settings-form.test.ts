@@ -2,7 +2,8 @@
  * Settings → Customerly follows Strapi's form conventions, in a real browser (Debian's Chromium through
  * playwright-core) against the playground's built admin: Save only when something changed, a prompt before leaving
  * with unsaved changes, the mapping type pre-filled from the target and bad rows refused by the server on the row,
- * the token's pending removal shown, Cancel in the dialogs, translated toggle labels.
+ * the token's pending removal shown, Cancel in the dialogs, translated toggle labels, the scheduled import's cron
+ * checked as it is typed.
  */
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
@@ -200,6 +201,24 @@ browserSuite('Settings → Customerly form conventions in Chromium', () => {
     await dialog.waitFor({ state: 'detached' });
     const keyAfter = (await admin.call('POST', '/customerly/settings/reveal', { field: 'webhookKey' })).json.data.value;
     assert.equal(keyAfter, keyBefore);
+  });
+
+  it('the scheduled import: a bad cron expression is named as typed; a saved schedule shows its next run', async () => {
+    const section = page.locator('#customerly-reconcile');
+    await section.scrollIntoViewIfNeeded();
+    assert.match(await section.getByTestId('reconcile-next').innerText(), /No scheduled import/);
+    const cron = section.getByTestId('reconcile-cron');
+    await cron.fill('0 25 * * *');
+    await section.getByText(/the hour field "25" is not valid/).waitFor();
+    await cron.fill('15 4 * * *');
+    await section.getByText(/is not valid/).waitFor({ state: 'detached' });
+    await section.getByTestId('reconcile-toggle').click();
+    await saveButton().click();
+    await notification('Settings saved');
+    await section.getByText(/^Next run: .*4:15/).waitFor();
+    const saved = await savedSettings();
+    assert.deepEqual(saved.settings.reconcile, { enabled: true, cron: '15 4 * * *', mode: 'update' });
+    assert.ok(saved.meta.reconcileNextRun);
   });
 
   it('leaving with unsaved changes asks first: Cancel stays with the edits, Confirm leaves', async () => {

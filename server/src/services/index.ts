@@ -13,6 +13,7 @@ import welcomeEmail from './sync/welcome-email';
 import settings from './settings';
 import jobs from './jobs';
 import jobWorker from './jobs/worker';
+import reconcile from './jobs/reconcile';
 
 /**
  * The registered services, by domain. Their names are the plugin's API (`strapi.plugin('customerly').service(name)`,
@@ -36,7 +37,8 @@ export default {
   'welcome-email': welcomeEmail,
   // settings/: the effective settings, the panel's view and saves, the connection test.
   settings,
-  // jobs/: long work in the background (apply the tag rules; imports later): the admin API's side, and the worker.
+  // jobs/: long work in the background (apply the tag rules, imports): the admin API's side, the worker, the schedule.
   jobs,
   'job-worker': jobWorker,
+  reconcile,
 };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PROCESSING_MODES, SECRET_KEYS, TAG_RULES_MAX, USERNAME_FORMATS } from '../../../shared/contracts/settings';
-import { fieldMappingRowSchema, pluginConfigSchema, tagRuleSchema } from '../config/schema';
+import { fieldMappingRowSchema, pluginConfigSchema, reconcileSchema, tagRuleSchema } from '../config/schema';
 
 const roleName = z.string().trim().min(1, 'pick a role').max(100, 'a role name has 100 characters at most');
 
@@ -55,6 +55,7 @@ export const settingsUpdateSchema = z
     fieldMapping: z.array(fieldMappingRowSchema).max(200, 'at most 200 rows').optional(),
     processing: z.enum(PROCESSING_MODES).optional(),
     tagRules: z.array(tagRuleSchema).max(TAG_RULES_MAX, `at most ${TAG_RULES_MAX} tag rules`).optional(),
+    reconcile: reconcileSchema.required().optional(),
   })
   .strict();
 export type SettingsUpdate = z.output<typeof settingsUpdateSchema>;

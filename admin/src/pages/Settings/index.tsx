@@ -12,6 +12,7 @@ import { ApiTokenSection } from './sections/ApiTokenSection';
 import { FieldMappingSection } from './sections/FieldMappingSection';
 import { HowToSection } from './sections/HowToSection';
 import { PasswordReturnSection } from './sections/PasswordReturnSection';
+import { ReconcileSection } from './sections/ReconcileSection';
 import { RolesSection } from './sections/RolesSection';
 import { TagRulesSection } from './sections/TagRulesSection';
 import { UsersSection } from './sections/UsersSection';
@@ -120,6 +121,7 @@ function SettingsFormBody({ data, canUpdate, canRunJobs }: { data: AdminSettings
           <UsersSection form={form} disabled={disabled} />
           <FieldMappingSection data={data} form={form} disabled={disabled} />
           <WelcomeEmailSection data={data} form={form} disabled={disabled} />
+          <ReconcileSection data={data} form={form} disabled={disabled} />
         </Flex>
       </Layouts.Content>
     </Page.Main>

@@ -7,7 +7,10 @@ import { createJobStore, jobToApi, type CancelResult } from './store';
 
 /** What starting a job did: queued, refused because one of its type is queued or running, or not available. */
 export type StartResult =
-  { kind: 'created'; job: Job } | { kind: 'running'; job: Job } | { kind: 'unavailable'; type: JobType };
+  | { kind: 'created'; job: Job }
+  | { kind: 'running'; job: Job }
+  | { kind: 'duplicate'; job: Job }
+  | { kind: 'unavailable'; type: JobType };
 
 /**
  * The jobs as the admin API sees them (service `jobs`): start, list, read, cancel, and the preview of what a job
@@ -16,10 +19,12 @@ export type StartResult =
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const store = createJobStore(strapi);
   return {
-    async start(request: JobRequest, startedBy: string | null): Promise<StartResult> {
+    /** `runKey`: a key that makes a scheduled start happen once across processes (reconcile.ts). */
+    async start(request: JobRequest, startedBy: string | null, runKey: string | null = null): Promise<StartResult> {
       if (!hasHandler(request.type)) return { kind: 'unavailable', type: request.type };
-      const result = await store.create(request, startedBy);
+      const result = await store.create(request, startedBy, runKey);
       if ('running' in result) return { kind: 'running', job: jobToApi(result.running) };
+      if ('duplicate' in result) return { kind: 'duplicate', job: jobToApi(result.duplicate) };
       getService(strapi, 'job-worker').wake();
       return { kind: 'created', job: jobToApi(result.created) };
     },

@@ -78,7 +78,7 @@ export function addStep(job: StoredJob, step: JobStep): { counts: JobCounts; fai
 }
 
 /** What `create` did: the new job, or the job of that type already queued or running. */
-export type CreateResult = { created: StoredJob } | { running: StoredJob };
+export type CreateResult = { created: StoredJob } | { running: StoredJob } | { duplicate: StoredJob };
 
 /** What `cancel` did. */
 export type CancelResult = 'cancelled' | 'requested' | 'finished' | 'unknown';
@@ -138,9 +138,10 @@ export function createJobStore(strapi: Core.Strapi) {
     /**
      * Queues a job, unless one of its type is queued or running (in any process): then that one is answered. The
      * unique active slot decides between racing requests; a slot freed between the refused insert and the read is
-     * tried again.
+     * tried again. A `runKey` (unique too) makes a scheduled start happen once, however many processes fire it: a
+     * second create with the same key answers the job the first one made.
      */
-    async create(request: JobRequest, startedBy: string | null): Promise<CreateResult> {
+    async create(request: JobRequest, startedBy: string | null, runKey: string | null = null): Promise<CreateResult> {
       const { type, ...params } = request;
       for (let attempt = 0; attempt < 3; attempt++) {
         const documentId = newDocumentId();
@@ -161,11 +162,16 @@ export function createJobStore(strapi: Core.Strapi) {
               cancelRequested: false,
               takeovers: 0,
               activeSlot: type,
+              runKey,
               createdAt: now,
               updatedAt: now,
             },
           });
         } catch (e) {
+          if (runKey) {
+            const same = (await query().findOne({ where: { runKey } })) as JobRow | null;
+            if (same) return { duplicate: fromRow(same) };
+          }
           const running = await findActive(type);
           if (running) return { running };
           if (attempt === 2) throw e;

@@ -108,6 +108,7 @@ export async function adminView(strapi: Core.Strapi, store: SettingsStore): Prom
       fieldMapping: merged.fieldMapping,
       processing: merged.processing,
       tagRules: merged.tagRules,
+      reconcile: merged.reconcile,
     },
     secrets,
     locked,
@@ -125,6 +126,7 @@ export async function adminView(strapi: Core.Strapi, store: SettingsStore): Prom
       resetPasswordPage: await getService(strapi, 'welcome-email').resetPasswordPage(),
       tags: await tagChoices(strapi),
       tagRuleWarnings: await tagRuleWarnings(strapi, merged),
+      reconcileNextRun: getService(strapi, 'reconcile').nextRun()?.toISOString() ?? null,
     },
   };
 }

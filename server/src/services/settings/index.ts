@@ -5,6 +5,7 @@ import { parsedPluginConfig } from '../../config/read';
 import { pluginConfigSchema, type PluginConfig } from '../../config/schema';
 import { ENV_OVERRIDES } from '../../constants';
 import { newAccessKey } from '../../utils/encryption';
+import { getService } from '../../utils/get-service';
 import { validationError, zodFieldErrors, type FieldError } from '../../validation/errors';
 import type { SettingsUpdate, TestConnectionInput } from '../../validation/settings';
 import { adminView } from './admin-view';
@@ -78,6 +79,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (refProblems.length) throw invalid(refProblems);
 
       await store.write(nextStored as StoredSettings);
+      // A new schedule applies at once in this process (the others re-read it within a minute).
+      if (update.reconcile) await getService(strapi, 'reconcile').refresh();
       return adminView(strapi, store);
     },
 

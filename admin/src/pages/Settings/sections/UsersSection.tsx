@@ -1,41 +1,14 @@
-import { Checkbox, Field, Grid, SingleSelect, SingleSelectOption } from '@strapi/design-system';
+import { Checkbox, Grid } from '@strapi/design-system';
 import {
   PROCESSING_MODES,
   USERNAME_FORMATS,
   type ProcessingMode,
   type UsernameFormat,
 } from '../../../../../shared/contracts/settings';
+import { Choice } from '../../../components/Choice';
 import { Section } from '../../../components/Section';
 import { useT, type MessageKey } from '../../../utils/useT';
 import type { SettingsForm } from '../useSettingsForm';
-
-interface ChoiceProps<T extends string> {
-  name: string;
-  label: string;
-  value: T;
-  options: readonly T[];
-  labelOf: (option: T) => string;
-  onChange: (value: T) => void;
-  error?: string;
-  disabled: boolean;
-}
-
-/** A select over one of the shared lists. */
-function Choice<T extends string>({ name, label, value, options, labelOf, onChange, error, disabled }: ChoiceProps<T>) {
-  return (
-    <Field.Root name={name} error={error}>
-      <Field.Label>{label}</Field.Label>
-      <SingleSelect value={value} onChange={(v) => onChange(String(v) as T)} disabled={disabled}>
-        {options.map((o) => (
-          <SingleSelectOption key={o} value={o}>
-            {labelOf(o)}
-          </SingleSelectOption>
-        ))}
-      </SingleSelect>
-      <Field.Error />
-    </Field.Root>
-  );
-}
 
 /** How users are created: username, confirmation, and whether a webhook is processed at once or queued. */
 export function UsersSection({ form, disabled }: { form: SettingsForm; disabled: boolean }) {
