@@ -265,6 +265,36 @@ browserSuite('Customerly jobs page in Chromium', () => {
     await dismissNotifications();
   });
 
+  it('a running import (no total known) shows a sliding bar and its pace, then its summary', async () => {
+    fake.seedContacts({ users: 200 });
+    // Each page takes 1.5 s to come: the import runs long enough to be watched.
+    fake.fault({ kind: 'latency', ms: 1500, path: '/users/list', times: 10 });
+    try {
+      const res = await admin.call('POST', '/customerly/jobs', { type: 'import', source: 'users', mode: 'update' });
+      assert.equal(res.status, 201, JSON.stringify(res.json));
+      const id: string = res.json.data.id;
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      const job = card(id, page, 'running');
+      await job.waitFor();
+      const bar = job.getByRole('progressbar');
+      await job
+        .getByTestId('job-time-left')
+        .getByText(/^About [\d,.]+ contacts a minute/)
+        .waitFor({ timeout: 20_000 });
+      assert.equal(await bar.getAttribute('aria-busy'), 'true', 'the bar says it is moving');
+      assert.equal(await bar.getAttribute('aria-valuenow'), null, 'and claims no percentage it does not know');
+      assert.ok(
+        await bar.locator('[data-indeterminate]').evaluate((el) => el.getAnimations().length > 0),
+        'its segment slides'
+      );
+      await card(id, page, 'done').waitFor({ timeout: 30_000 });
+      assert.equal(await card(id).getByRole('progressbar').count(), 0, 'a finished job has no bar');
+      assert.match(await card(id).getByTestId('job-counts').innerText(), /^Seen: 200 · /);
+    } finally {
+      fake.clearFaults();
+    }
+  });
+
   it('an admin who may only read jobs sees them, but no start and no cancel', async () => {
     const baseUrl = session.server.baseUrl;
     const role = await admin.call('POST', '/admin/roles', { name: 'Jobs reader', description: 'jobs.read only' });

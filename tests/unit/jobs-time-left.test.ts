@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { durationParts, estimateSecondsLeft } from '../../admin/src/pages/Jobs/timeLeft';
+import { durationParts, estimateSecondsLeft, itemsPerMinute } from '../../admin/src/pages/Jobs/timeLeft';
 
 const START = '2025-01-01T10:00:00.000Z';
 const at = (seconds: number) => Date.parse(START) + seconds * 1000;
@@ -25,6 +25,13 @@ describe('jobs: time left', () => {
     assert.equal(estimateSecondsLeft({ seen: 10, total: 40 }, null, at(20)), null);
     assert.equal(estimateSecondsLeft({ seen: 10, total: 40 }, START, at(-5)), null);
     assert.equal(estimateSecondsLeft({ seen: 10, total: 40 }, 'not a date', at(20)), null);
+  });
+
+  it('without a total (an import), the pace: items a minute so far', () => {
+    assert.equal(itemsPerMinute(100, START, at(30)), 200);
+    assert.equal(itemsPerMinute(0, START, at(30)), null);
+    assert.equal(itemsPerMinute(10, null, at(30)), null);
+    assert.equal(itemsPerMinute(10, START, at(-1)), null);
   });
 
   it('reads in seconds, then minutes, then hours', () => {

@@ -2,7 +2,7 @@ import { Flex, Typography } from '@strapi/design-system';
 import type { Job, JobProgress as Progress } from '../../../../shared/contracts/jobs';
 import { JobProgressBar } from '../../components/JobProgressBar';
 import { useT } from '../../utils/useT';
-import { useTimeLeft } from './useTimeLeft';
+import { usePace, useTimeLeft } from './useTimeLeft';
 
 /** How far a job has got: done counts as 100 %, an unknown total leaves the bar empty. */
 export function percentOf(job: Pick<Job, 'status' | 'progress'>): number | null {
@@ -16,14 +16,23 @@ export function percentOf(job: Pick<Job, 'status' | 'progress'>): number | null 
 export function JobProgress({ job, asOf }: { job: Job; asOf: number }) {
   const t = useT();
   const left = useTimeLeft(job, asOf);
+  const rate = usePace(job, asOf);
   return (
     <Flex direction="column" alignItems="stretch" gap={2}>
-      <JobProgressBar percent={percentOf(job)} label={t('jobs.progressLabel', { type: t(`jobs.type.${job.type}`) })} />
+      <JobProgressBar
+        percent={percentOf(job)}
+        active={job.status === 'running'}
+        label={t('jobs.progressLabel', { type: t(`jobs.type.${job.type}`) })}
+      />
       <Flex gap={4} wrap="wrap" justifyContent="space-between">
         <JobCounts progress={job.progress} />
         {job.status === 'running' && (
           <Typography variant="pi" textColor="neutral600" data-testid="job-time-left">
-            {left === null ? t('jobs.timeLeft.unknown') : t('jobs.timeLeft', { time: left })}
+            {left !== null
+              ? t('jobs.timeLeft', { time: left })
+              : job.progress.total === null && rate !== null
+                ? t('jobs.pace', { rate })
+                : t('jobs.timeLeft.unknown')}
           </Typography>
         )}
       </Flex>

@@ -17,6 +17,14 @@ export function estimateSecondsLeft(
   return (left * elapsedMs) / seen / 1000;
 }
 
+/** Items handled a minute since the job started; null before any is seen or with a start in the future. */
+export function itemsPerMinute(seen: number, startedAt: string | null, now: number): number | null {
+  if (startedAt === null || seen <= 0) return null;
+  const elapsedMs = now - Date.parse(startedAt);
+  if (!(elapsedMs > 0)) return null;
+  return (seen * 60_000) / elapsedMs;
+}
+
 /** A duration in the unit that reads best: seconds under a minute, minutes under an hour, then hours. */
 export function durationParts(seconds: number): { value: number; unit: 'second' | 'minute' | 'hour' } {
   if (seconds < 60) return { value: Math.max(1, Math.ceil(seconds)), unit: 'second' };
