@@ -8,8 +8,12 @@
  *  4. Customerly API calls per delivery, counted by the fake server.
  *  5. update_tags with 20 tag rules vs none.
  *  6. an app route behind the has-tags policy vs the same route without it.
+ *  7. an import job (mode create, into an empty users table) vs the `add` loop of 2; its RSS growth; each contact
+ *     exactly once (bench/import-figure.ts).
  *
- * BENCH_SCALE=0.2 runs a smaller version (for a quick check).
+ * BENCH_SCALE=0.2 runs a smaller version (for a quick check). BENCH_ONLY=import,add (a comma list of the figures'
+ * names: FIGURES below) runs only those; all by default. BENCH_RESULTS_DIR writes the results elsewhere than
+ * bench/results (e.g. for a partial run).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,6 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { startFakeCustomerly, userWebhook } from '../tests/fake-customerly';
 import { startStrapi } from '../tests/helpers/strapi';
 import { pool } from '../tests/helpers/processes';
+import { measureImport } from './import-figure';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const n = (x: number) => Math.max(10, Math.round(x * SCALE));
@@ -27,6 +32,19 @@ const DELIVERY = 'plugin::customerly.delivery';
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** The figures, by their key in latest.json. */
+const FIGURES = ['import', 'updateTags', 'tagRules', 'hasTagsPolicy', 'add', 'apiCallsPerDelivery', 'burst'] as const;
+type Figure = (typeof FIGURES)[number];
+const ONLY = (process.env.BENCH_ONLY ?? '')
+  .split(',')
+  .map((f) => f.trim())
+  .filter(Boolean);
+const unknownFigures = ONLY.filter((f) => !(FIGURES as readonly string[]).includes(f));
+if (unknownFigures.length) {
+  throw new Error(`BENCH_ONLY: unknown figure(s) ${unknownFigures.join(', ')}; the figures are ${FIGURES.join(', ')}`);
+}
+const wants = (f: Figure) => ONLY.length === 0 || ONLY.includes(f);
 
 async function main() {
   process.env.PLAYGROUND_BENCH = 'true';
@@ -43,6 +61,7 @@ async function main() {
     node: process.version,
     database: app.db.kind,
     scale: SCALE,
+    ...(ONLY.length ? { only: ONLY } : {}),
   };
   const settings = strapi.plugin('customerly').service('settings');
 
@@ -77,8 +96,41 @@ async function main() {
   };
   const hash = await bcrypt.hash('bench-password-123', 10);
   const role = await strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'authenticated' } });
+
+  // The users-permissions `add` service in a loop, sequential: the baseline of 2 and 7; users per second.
+  const ADDS = n(80);
+  const addLoop = async (prefix: string, count: number) => {
+    const t = performance.now();
+    for (let k = 0; k < count; k++) {
+      await strapi
+        .plugin('users-permissions')
+        .service('user')
+        .add({
+          username: `${prefix}${k}@example.com`,
+          email: `${prefix}${k}@example.com`,
+          password: 'Generated-Password-0123456789',
+          provider: 'local',
+          confirmed: true,
+          blocked: false,
+          role: role.id,
+        });
+    }
+    return count / ((performance.now() - t) / 1000);
+  };
+
+  // 7. The import job, first: it needs an empty users table.
+  if (wants('import')) {
+    const im = await measureImport({ strapi, fake, contacts: n(5000), baselineUsers: ADDS, addLoop });
+    results.import = im;
+    console.log('import', im);
+    console.log(
+      `import: ${im.usersAfter} users after the import for ${im.contacts} contacts (${im.distinctEmails} distinct emails, ${im.missing} missing, ${im.unexpected} unexpected): ${im.exactlyOnce ? 'each exactly once' : 'NOT each exactly once'}`
+    );
+  }
+
   const USERS = n(2000);
-  for (let i = 0; i < USERS; i++) {
+  const needsUsers = FIGURES.some((f) => f !== 'import' && f !== 'add' && wants(f));
+  for (let i = 0; needsUsers && i < USERS; i++) {
     await strapi.db.query(USER).create({
       data: {
         username: `bench${i}`,
@@ -97,250 +149,251 @@ async function main() {
   ];
 
   // 1. update_tags: ABAB to spread the noise; the best run of each side counts.
-  const TAGS_N = n(800);
-  const runUpdateTags = async (baseline: boolean | 'record', v: number) => {
-    const tasks = Array.from({ length: TAGS_N }, (_, k) => {
-      const i = k % USERS;
-      const email = `bench${i}@example.com`;
-      const tags = tagSet(i, v + k);
-      return baseline
-        ? () => post(`/api/bench/update-tags${baseline === 'record' ? '?record=1' : ''}`, { email, tags })
-        : () => post(hook('update_tags'), userWebhook({ email, tags, attributes: {} }));
-    });
-    const t0 = performance.now();
-    const answers = await pool(tasks, 8);
-    const seconds = (performance.now() - t0) / 1000;
-    if (answers.some((a) => a.status !== 200))
-      throw new Error(`update_tags (${baseline ? 'baseline' : 'webhook'}) had non-200 answers`);
-    return TAGS_N / seconds;
-  };
-  await runUpdateTags(true, 100); // warm-up
-  await runUpdateTags(false, 200);
-  const base1 = await runUpdateTags(true, 1),
-    hook1 = await runUpdateTags(false, 2);
-  const base2 = await runUpdateTags(true, 3),
-    hook2 = await runUpdateTags(false, 4);
-  const rec1 = await runUpdateTags('record', 5),
-    rec2 = await runUpdateTags('record', 6);
-  const tagsBase = Math.max(base1, base2);
-  const tagsHook = Math.max(hook1, hook2);
-  const tagsRecorded = Math.max(rec1, rec2);
-  results.updateTags = {
-    requests: TAGS_N,
-    concurrency: 8,
-    baselinePerSecond: round(tagsBase, 1),
-    webhookPerSecond: round(tagsHook, 1),
-    ratio: round(tagsHook / tagsBase),
-    target: 0.7,
-    // A second baseline that also stores the delivery and its outcome: what durability alone costs.
-    baselineWithDeliveryRecordPerSecond: round(tagsRecorded, 1),
-    ratioToRecordedBaseline: round(tagsHook / tagsRecorded),
-  };
-  console.log('update_tags', results.updateTags);
+  if (wants('updateTags')) {
+    const TAGS_N = n(800);
+    const runUpdateTags = async (baseline: boolean | 'record', v: number) => {
+      const tasks = Array.from({ length: TAGS_N }, (_, k) => {
+        const i = k % USERS;
+        const email = `bench${i}@example.com`;
+        const tags = tagSet(i, v + k);
+        return baseline
+          ? () => post(`/api/bench/update-tags${baseline === 'record' ? '?record=1' : ''}`, { email, tags })
+          : () => post(hook('update_tags'), userWebhook({ email, tags, attributes: {} }));
+      });
+      const t0 = performance.now();
+      const answers = await pool(tasks, 8);
+      const seconds = (performance.now() - t0) / 1000;
+      if (answers.some((a) => a.status !== 200))
+        throw new Error(`update_tags (${baseline ? 'baseline' : 'webhook'}) had non-200 answers`);
+      return TAGS_N / seconds;
+    };
+    await runUpdateTags(true, 100); // warm-up
+    await runUpdateTags(false, 200);
+    const base1 = await runUpdateTags(true, 1),
+      hook1 = await runUpdateTags(false, 2);
+    const base2 = await runUpdateTags(true, 3),
+      hook2 = await runUpdateTags(false, 4);
+    const rec1 = await runUpdateTags('record', 5),
+      rec2 = await runUpdateTags('record', 6);
+    const tagsBase = Math.max(base1, base2);
+    const tagsHook = Math.max(hook1, hook2);
+    const tagsRecorded = Math.max(rec1, rec2);
+    results.updateTags = {
+      requests: TAGS_N,
+      concurrency: 8,
+      baselinePerSecond: round(tagsBase, 1),
+      webhookPerSecond: round(tagsHook, 1),
+      ratio: round(tagsHook / tagsBase),
+      target: 0.7,
+      // A second baseline that also stores the delivery and its outcome: what durability alone costs.
+      baselineWithDeliveryRecordPerSecond: round(tagsRecorded, 1),
+      ratioToRecordedBaseline: round(tagsHook / tagsRecorded),
+    };
+    console.log('update_tags', results.updateTags);
+  }
 
   // 5. update_tags with 20 tag rules against none (the same users and tags; the rules give the role users have, so
   //    both sides write the same): what evaluating the rules costs.
-  const RULES_N = n(600);
-  const ruleSet = Array.from({ length: 20 }, (_, r) => ({
-    tag: r < 5 ? `plan-${r}` : `never-${r}`,
-    role: 'authenticated',
-  }));
-  const runRules = async (withRules: boolean, v: number) => {
-    await settings.update({ tagRules: withRules ? ruleSet : [] });
-    const tasks = Array.from({ length: RULES_N }, (_, k) => {
-      const i = k % USERS;
-      return () =>
-        post(
-          hook('update_tags'),
-          userWebhook({ email: `bench${i}@example.com`, tags: tagSet(i, v + k), attributes: {} })
-        );
-    });
-    const t = performance.now();
-    const answers = await pool(tasks, 8);
-    if (answers.some((a) => a.status !== 200)) throw new Error('update_tags (rules) had non-200 answers');
-    return RULES_N / ((performance.now() - t) / 1000);
-  };
-  const noRules1 = await runRules(false, 11),
-    rules1 = await runRules(true, 12);
-  const noRules2 = await runRules(false, 13),
-    rules2 = await runRules(true, 14);
-  await settings.update({ tagRules: [] });
-  results.tagRules = {
-    requests: RULES_N,
-    rules: ruleSet.length,
-    withoutRulesPerSecond: round(Math.max(noRules1, noRules2), 1),
-    withRulesPerSecond: round(Math.max(rules1, rules2), 1),
-    ratio: round(Math.max(rules1, rules2) / Math.max(noRules1, noRules2)),
-    target: 0.95,
-  };
-  console.log('tag rules', results.tagRules);
+  if (wants('tagRules')) {
+    const RULES_N = n(600);
+    const ruleSet = Array.from({ length: 20 }, (_, r) => ({
+      tag: r < 5 ? `plan-${r}` : `never-${r}`,
+      role: 'authenticated',
+    }));
+    const runRules = async (withRules: boolean, v: number) => {
+      await settings.update({ tagRules: withRules ? ruleSet : [] });
+      const tasks = Array.from({ length: RULES_N }, (_, k) => {
+        const i = k % USERS;
+        return () =>
+          post(
+            hook('update_tags'),
+            userWebhook({ email: `bench${i}@example.com`, tags: tagSet(i, v + k), attributes: {} })
+          );
+      });
+      const t = performance.now();
+      const answers = await pool(tasks, 8);
+      if (answers.some((a) => a.status !== 200)) throw new Error('update_tags (rules) had non-200 answers');
+      return RULES_N / ((performance.now() - t) / 1000);
+    };
+    const noRules1 = await runRules(false, 11),
+      rules1 = await runRules(true, 12);
+    const noRules2 = await runRules(false, 13),
+      rules2 = await runRules(true, 14);
+    await settings.update({ tagRules: [] });
+    results.tagRules = {
+      requests: RULES_N,
+      rules: ruleSet.length,
+      withoutRulesPerSecond: round(Math.max(noRules1, noRules2), 1),
+      withRulesPerSecond: round(Math.max(rules1, rules2), 1),
+      ratio: round(Math.max(rules1, rules2) / Math.max(noRules1, noRules2)),
+      target: 0.95,
+    };
+    console.log('tag rules', results.tagRules);
+  }
 
   // 6. The has-tags policy: an app route behind it against the same route without it, for a logged-in tagged user.
-  const PERM = 'plugin::users-permissions.permission';
-  await strapi.db.query(PERM).create({ data: { action: 'api::premium.premium.show', role: role.id } });
-  await post(hook('update_tags'), userWebhook({ email: 'bench0@example.com', tags: ['Pro'], attributes: {} }));
-  const loginRes = await fetch(`${app.baseUrl}/api/auth/local`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ identifier: 'bench0@example.com', password: 'bench-password-123' }),
-  });
-  const jwt = ((await loginRes.json()) as { jwt: string }).jwt;
-  const POLICY_N = n(3000);
-  const runPolicy = async (path: string) => {
-    const tasks = Array.from({ length: POLICY_N }, () => async () => {
-      const res = await fetch(`${app.baseUrl}${path}`, { headers: { authorization: `Bearer ${jwt}` } });
-      await res.arrayBuffer();
-      return res.status;
+  if (wants('hasTagsPolicy')) {
+    const PERM = 'plugin::users-permissions.permission';
+    await strapi.db.query(PERM).create({ data: { action: 'api::premium.premium.show', role: role.id } });
+    await post(hook('update_tags'), userWebhook({ email: 'bench0@example.com', tags: ['Pro'], attributes: {} }));
+    const loginRes = await fetch(`${app.baseUrl}/api/auth/local`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ identifier: 'bench0@example.com', password: 'bench-password-123' }),
     });
-    const t = performance.now();
-    const statuses = await pool(tasks, 8);
-    if (statuses.some((st) => st !== 200)) throw new Error(`${path} had non-200 answers`);
-    return POLICY_N / ((performance.now() - t) / 1000);
-  };
-  await runPolicy('/api/premium/open'); // warm-up
-  const open1 = await runPolicy('/api/premium/open'),
-    pol1 = await runPolicy('/api/premium/any');
-  const open2 = await runPolicy('/api/premium/open'),
-    pol2 = await runPolicy('/api/premium/any');
-  results.hasTagsPolicy = {
-    requests: POLICY_N,
-    withoutPolicyPerSecond: round(Math.max(open1, open2), 1),
-    withPolicyPerSecond: round(Math.max(pol1, pol2), 1),
-    ratio: round(Math.max(pol1, pol2) / Math.max(open1, open2)),
-    target: 0.9,
-  };
-  console.log('has-tags policy', results.hasTagsPolicy);
+    const jwt = ((await loginRes.json()) as { jwt: string }).jwt;
+    const POLICY_N = n(3000);
+    const runPolicy = async (path: string) => {
+      const tasks = Array.from({ length: POLICY_N }, () => async () => {
+        const res = await fetch(`${app.baseUrl}${path}`, { headers: { authorization: `Bearer ${jwt}` } });
+        await res.arrayBuffer();
+        return res.status;
+      });
+      const t = performance.now();
+      const statuses = await pool(tasks, 8);
+      if (statuses.some((st) => st !== 200)) throw new Error(`${path} had non-200 answers`);
+      return POLICY_N / ((performance.now() - t) / 1000);
+    };
+    await runPolicy('/api/premium/open'); // warm-up
+    const open1 = await runPolicy('/api/premium/open'),
+      pol1 = await runPolicy('/api/premium/any');
+    const open2 = await runPolicy('/api/premium/open'),
+      pol2 = await runPolicy('/api/premium/any');
+    results.hasTagsPolicy = {
+      requests: POLICY_N,
+      withoutPolicyPerSecond: round(Math.max(open1, open2), 1),
+      withPolicyPerSecond: round(Math.max(pol1, pol2), 1),
+      ratio: round(Math.max(pol1, pol2) / Math.max(open1, open2)),
+      target: 0.9,
+    };
+    console.log('has-tags policy', results.hasTagsPolicy);
+  }
 
   // 2. add: sequential on both sides; the same tags and data.
-  const ADDS = n(80);
-  const upAdd = async (k: number, prefix: string) =>
-    strapi
-      .plugin('users-permissions')
-      .service('user')
-      .add({
-        username: `${prefix}${k}@example.com`,
-        email: `${prefix}${k}@example.com`,
-        password: 'Generated-Password-0123456789',
-        provider: 'local',
-        confirmed: true,
-        blocked: false,
-        role: role.id,
-      });
-  let t0 = performance.now();
-  for (let k = 0; k < ADDS; k++) await upAdd(k, 'baseadd');
-  const addBase = ADDS / ((performance.now() - t0) / 1000);
-  t0 = performance.now();
-  for (let k = 0; k < ADDS; k++) {
-    const r = await post(hook('add'), userWebhook({ email: `hookadd${k}@example.com`, tags: ['new'], attributes: {} }));
-    if (r.status !== 200) throw new Error(`add answered ${r.status}`);
+  if (wants('add')) {
+    const addBase = await addLoop('baseadd', ADDS);
+    const t0 = performance.now();
+    for (let k = 0; k < ADDS; k++) {
+      const r = await post(
+        hook('add'),
+        userWebhook({ email: `hookadd${k}@example.com`, tags: ['new'], attributes: {} })
+      );
+      if (r.status !== 200) throw new Error(`add answered ${r.status}`);
+    }
+    const addHook = ADDS / ((performance.now() - t0) / 1000);
+    results.add = {
+      users: ADDS,
+      baselinePerSecond: round(addBase, 1),
+      webhookPerSecond: round(addHook, 1),
+      ratio: round(addHook / addBase),
+      target: 0.9,
+    };
+    console.log('add', results.add);
   }
-  const addHook = ADDS / ((performance.now() - t0) / 1000);
-  results.add = {
-    users: ADDS,
-    baselinePerSecond: round(addBase, 1),
-    webhookPerSecond: round(addHook, 1),
-    ratio: round(addHook / addBase),
-    target: 0.9,
-  };
-  console.log('add', results.add);
 
   // 4. API calls per delivery.
-  const CALLS_N = n(200);
-  let before = fake.requests.length;
-  await pool(
-    Array.from(
-      { length: CALLS_N },
-      (_, k) => () =>
-        post(
-          hook('update'),
-          userWebhook({ email: `bench${k % USERS}@example.com`, name: 'B', tags: ['x'], attributes: { plan: 'p' } })
-        )
-    ),
-    8
-  );
-  const withPayload = (fake.requests.length - before) / CALLS_N;
-  before = fake.requests.length;
-  await pool(
-    Array.from(
-      { length: CALLS_N },
-      (_, k) => () => post(hook('update_tags'), userWebhook({ email: `bench${k % USERS}@example.com` }))
-    ),
-    8
-  );
-  const withoutTags = (fake.requests.length - before) / CALLS_N;
-  results.apiCallsPerDelivery = {
-    payloadWithTagsAndAttributes: round(withPayload, 3),
-    payloadWithoutTags: round(withoutTags, 3),
-    target: '0 with a full payload, at most 1 otherwise',
-  };
-  console.log('API calls', results.apiCallsPerDelivery);
+  if (wants('apiCallsPerDelivery')) {
+    const CALLS_N = n(200);
+    let before = fake.requests.length;
+    await pool(
+      Array.from(
+        { length: CALLS_N },
+        (_, k) => () =>
+          post(
+            hook('update'),
+            userWebhook({ email: `bench${k % USERS}@example.com`, name: 'B', tags: ['x'], attributes: { plan: 'p' } })
+          )
+      ),
+      8
+    );
+    const withPayload = (fake.requests.length - before) / CALLS_N;
+    before = fake.requests.length;
+    await pool(
+      Array.from(
+        { length: CALLS_N },
+        (_, k) => () => post(hook('update_tags'), userWebhook({ email: `bench${k % USERS}@example.com` }))
+      ),
+      8
+    );
+    const withoutTags = (fake.requests.length - before) / CALLS_N;
+    results.apiCallsPerDelivery = {
+      payloadWithTagsAndAttributes: round(withPayload, 3),
+      payloadWithoutTags: round(withoutTags, 3),
+      target: '0 with a full payload, at most 1 otherwise',
+    };
+    console.log('API calls', results.apiCallsPerDelivery);
+  }
 
   // 3. A queued burst of 10,000 deliveries over the existing users.
-  await settings.update({ processing: 'queued' });
-  const BURST = n(10_000);
-  // Concurrent senders, as a webhook dispatcher keeps a few connections open (BENCH_SENDERS to change).
-  const SENDERS = Number(process.env.BENCH_SENDERS ?? 8);
-  const doneBefore = await strapi.db.query(DELIVERY).count({ where: { status: 'done' } });
-  const rssBefore = process.memoryUsage().rss;
-  let rssPeak = rssBefore;
-  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
-  const lastTags = new Map<string, string[]>();
-  const burstTasks = Array.from({ length: BURST }, (_, k) => {
-    const i = k % USERS;
-    const email = `bench${i}@example.com`;
-    const tags = tagSet(i, 1000 + k);
-    lastTags.set(email, [...tags].sort());
-    return () => post(hook('update_tags'), userWebhook({ email, tags, attributes: {} }));
-  });
-  t0 = performance.now();
-  const answers = await pool(burstTasks, SENDERS);
-  const answeredIn = (performance.now() - t0) / 1000;
-  const accepted = answers.filter((a) => a.status === 202).length;
-  const latencies = answers.map((a) => a.ms).sort((a, b) => a - b);
-  let done = 0;
-  for (;;) {
-    done = (await strapi.db.query(DELIVERY).count({ where: { status: 'done' } })) - doneBefore;
-    const pending = await strapi.db.query(DELIVERY).count({ where: { status: { $in: ['queued', 'processing'] } } });
-    if (pending === 0) break;
-    await new Promise((r) => setTimeout(r, 250));
+  if (wants('burst')) {
+    await settings.update({ processing: 'queued' });
+    const BURST = n(10_000);
+    // Concurrent senders, as a webhook dispatcher keeps a few connections open (BENCH_SENDERS to change).
+    const SENDERS = Number(process.env.BENCH_SENDERS ?? 8);
+    const doneBefore = await strapi.db.query(DELIVERY).count({ where: { status: 'done' } });
+    const rssBefore = process.memoryUsage().rss;
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
+    const lastTags = new Map<string, string[]>();
+    const burstTasks = Array.from({ length: BURST }, (_, k) => {
+      const i = k % USERS;
+      const email = `bench${i}@example.com`;
+      const tags = tagSet(i, 1000 + k);
+      lastTags.set(email, [...tags].sort());
+      return () => post(hook('update_tags'), userWebhook({ email, tags, attributes: {} }));
+    });
+    const t0 = performance.now();
+    const answers = await pool(burstTasks, SENDERS);
+    const answeredIn = (performance.now() - t0) / 1000;
+    const accepted = answers.filter((a) => a.status === 202).length;
+    const latencies = answers.map((a) => a.ms).sort((a, b) => a - b);
+    let done = 0;
+    for (;;) {
+      done = (await strapi.db.query(DELIVERY).count({ where: { status: 'done' } })) - doneBefore;
+      const pending = await strapi.db.query(DELIVERY).count({ where: { status: { $in: ['queued', 'processing'] } } });
+      if (pending === 0) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const drainSeconds = (performance.now() - t0) / 1000;
+    clearInterval(sampler);
+    const users: Array<{ email: string; tags: Array<{ name: string }> }> = await strapi.db.query(USER).findMany({
+      where: { email: { $startsWith: 'bench' } },
+      select: ['email'],
+      populate: { tags: { select: ['name'] } },
+    });
+    const seen = new Map<string, number>();
+    for (const u of users) seen.set(u.email, (seen.get(u.email) ?? 0) + 1);
+    const doubled = [...seen.values()].filter((c) => c > 1).length;
+    const wrongState = users.filter(
+      (u) =>
+        lastTags.has(u.email) &&
+        JSON.stringify(u.tags.map((t) => t.name).sort()) !== JSON.stringify(lastTags.get(u.email))
+    ).length;
+    results.burst = {
+      deliveries: BURST,
+      contacts: Math.min(USERS, BURST),
+      senders: SENDERS,
+      accepted,
+      answerP50ms: round(pct(latencies, 50), 1),
+      answerP99ms: round(pct(latencies, 99), 1),
+      answeredInSeconds: round(answeredIn, 1),
+      drainSeconds: round(drainSeconds, 1),
+      drainPerSecond: round(BURST / drainSeconds, 1),
+      lost: accepted - done,
+      doubled,
+      usersNotInLastState: wrongState,
+      rssGrowthMB: round((rssPeak - rssBefore) / 1048576, 1),
+      targets: { answerP99ms: 50, lost: 0, doubled: 0, rssGrowthMB: 100 },
+    };
+    console.log('burst', results.burst);
   }
-  const drainSeconds = (performance.now() - t0) / 1000;
-  clearInterval(sampler);
-  const users: Array<{ email: string; tags: Array<{ name: string }> }> = await strapi.db.query(USER).findMany({
-    where: { email: { $startsWith: 'bench' } },
-    select: ['email'],
-    populate: { tags: { select: ['name'] } },
-  });
-  const seen = new Map<string, number>();
-  for (const u of users) seen.set(u.email, (seen.get(u.email) ?? 0) + 1);
-  const doubled = [...seen.values()].filter((c) => c > 1).length;
-  const wrongState = users.filter(
-    (u) =>
-      lastTags.has(u.email) &&
-      JSON.stringify(u.tags.map((t) => t.name).sort()) !== JSON.stringify(lastTags.get(u.email))
-  ).length;
-  results.burst = {
-    deliveries: BURST,
-    contacts: Math.min(USERS, BURST),
-    senders: SENDERS,
-    accepted,
-    answerP50ms: round(pct(latencies, 50), 1),
-    answerP99ms: round(pct(latencies, 99), 1),
-    answeredInSeconds: round(answeredIn, 1),
-    drainSeconds: round(drainSeconds, 1),
-    drainPerSecond: round(BURST / drainSeconds, 1),
-    lost: accepted - done,
-    doubled,
-    usersNotInLastState: wrongState,
-    rssGrowthMB: round((rssPeak - rssBefore) / 1048576, 1),
-    targets: { answerP99ms: 50, lost: 0, doubled: 0, rssGrowthMB: 100 },
-  };
-  console.log('burst', results.burst);
 
   await app.stop();
   await fake.close();
 
-  const dir = path.join(__dirname, 'results');
+  const dir = process.env.BENCH_RESULTS_DIR
+    ? path.resolve(process.env.BENCH_RESULTS_DIR)
+    : path.join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
   const {
@@ -350,22 +403,56 @@ async function main() {
     apiCallsPerDelivery: c,
     tagRules: r,
     hasTagsPolicy: p,
-  } = results as Record<string, Record<string, unknown>>;
+    import: im,
+  } = results as Record<string, Record<string, unknown> | undefined>;
+  const rows: string[] = [];
+  if (u) {
+    rows.push(
+      `| update_tags on existing users | ${u.webhookPerSecond}/s | bare route ${u.baselinePerSecond}/s | ${u.ratio} | ≥ 0.7 |`,
+      `| update_tags, against the bare route that also stores the delivery and its outcome | ${u.webhookPerSecond}/s | ${u.baselineWithDeliveryRecordPerSecond}/s | ${u.ratioToRecordedBaseline} | (for the analysis) |`
+    );
+  }
+  if (a) {
+    rows.push(
+      `| add of new users | ${a.webhookPerSecond}/s | users-permissions add loop ${a.baselinePerSecond}/s | ${a.ratio} | ≥ 0.9 |`
+    );
+  }
+  if (b) {
+    rows.push(
+      `| queued burst: answer p50 / p99 (${b.senders} senders) | ${b.answerP50ms} / ${b.answerP99ms} ms | | | p99 < 50 ms |`,
+      `| queued burst: drain | ${b.drainSeconds} s (${b.drainPerSecond}/s) for ${b.deliveries} | | | |`,
+      `| queued burst: lost / doubled / not in last state | ${b.lost} / ${b.doubled} / ${b.usersNotInLastState} | | | 0 / 0 |`,
+      `| queued burst: peak RSS growth | ${b.rssGrowthMB} MB | | | < 100 MB |`
+    );
+  }
+  if (c) {
+    rows.push(
+      `| API calls per delivery (full payload / no tags) | ${c.payloadWithTagsAndAttributes} / ${c.payloadWithoutTags} | | | 0 / ≤ 1 |`
+    );
+  }
+  if (r) {
+    rows.push(
+      `| update_tags with ${r.rules} tag rules | ${r.withRulesPerSecond}/s | no rules ${r.withoutRulesPerSecond}/s | ${r.ratio} | ≥ 0.95 |`
+    );
+  }
+  if (p) {
+    rows.push(
+      `| a route behind the has-tags policy | ${p.withPolicyPerSecond}/s | the same route without it ${p.withoutPolicyPerSecond}/s | ${p.ratio} | ≥ 0.9 |`
+    );
+  }
+  if (im) {
+    rows.push(
+      `| import job, mode create, ${im.contacts} contacts into an empty users table | ${im.contactsPerSecond}/s | users-permissions add loop ${im.baselinePerSecond}/s | ${im.ratio} | ≥ 0.9 |`,
+      `| import job: peak RSS growth | ${im.rssGrowthMB} MB | | | < 100 MB |`,
+      `| import job: users after / contacts (each once) | ${im.usersAfter} / ${im.contacts} (${im.exactlyOnce ? 'each once' : `${im.missing} missing, ${im.unexpected} unexpected`}) | | | equal, each once |`
+    );
+  }
   const md = [
-    `Benchmark of ${results.date} (${results.database}, Node ${results.node}, scale ${SCALE})`,
+    `Benchmark of ${results.date} (${results.database}, Node ${results.node}, scale ${SCALE}${ONLY.length ? `, only ${ONLY.join(', ')}` : ''})`,
     '',
     '| figure | measured | baseline (same run) | ratio or value | target |',
     '|---|---|---|---|---|',
-    `| update_tags on existing users | ${u.webhookPerSecond}/s | bare route ${u.baselinePerSecond}/s | ${u.ratio} | ≥ 0.7 |`,
-    `| update_tags, against the bare route that also stores the delivery and its outcome | ${u.webhookPerSecond}/s | ${u.baselineWithDeliveryRecordPerSecond}/s | ${u.ratioToRecordedBaseline} | (for the analysis) |`,
-    `| add of new users | ${a.webhookPerSecond}/s | users-permissions add loop ${a.baselinePerSecond}/s | ${a.ratio} | ≥ 0.9 |`,
-    `| queued burst: answer p50 / p99 (${b.senders} senders) | ${b.answerP50ms} / ${b.answerP99ms} ms | | | p99 < 50 ms |`,
-    `| queued burst: drain | ${b.drainSeconds} s (${b.drainPerSecond}/s) for ${b.deliveries} | | | |`,
-    `| queued burst: lost / doubled / not in last state | ${b.lost} / ${b.doubled} / ${b.usersNotInLastState} | | | 0 / 0 |`,
-    `| queued burst: peak RSS growth | ${b.rssGrowthMB} MB | | | < 100 MB |`,
-    `| API calls per delivery (full payload / no tags) | ${c.payloadWithTagsAndAttributes} / ${c.payloadWithoutTags} | | | 0 / ≤ 1 |`,
-    `| update_tags with ${r.rules} tag rules | ${r.withRulesPerSecond}/s | no rules ${r.withoutRulesPerSecond}/s | ${r.ratio} | ≥ 0.95 |`,
-    `| a route behind the has-tags policy | ${p.withPolicyPerSecond}/s | the same route without it ${p.withoutPolicyPerSecond}/s | ${p.ratio} | ≥ 0.9 |`,
+    ...rows,
     '',
   ].join('\n');
   writeFileSync(path.join(dir, 'latest.md'), md);
