@@ -269,8 +269,9 @@ browserSuite('the first run in Chromium, then the rest of the panel', () => {
     await page.getByLabel('Email contains').fill('grace');
     await page.getByRole('button', { name: 'Filter', exact: true }).click();
     await page.waitForURL((u) => u.searchParams.get('email') === 'grace');
+    // The filtered list replaces the whole one (Grace's row is in both: wait for the other contact's row to go).
+    await deliveryRow(WARNED).waitFor({ state: 'detached' });
     await deliveryRow(GRACE, 'add').waitFor();
-    assert.equal(await deliveryRow(WARNED).count(), 0);
 
     // A link to a filtered log, opened fresh.
     await page.goto(`${logUrl()}?email=nobody-here`);
