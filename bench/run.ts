@@ -1,6 +1,11 @@
 /**
  * `npm run bench`: the figures that matter, each against a baseline measured in the same run (the machine is
- * shared and noisy, so only ratios mean something). Writes bench/results/latest.json and latest.md.
+ * shared and noisy, so only ratios mean something). Writes bench/results/latest-<run>.json and .md, then rebuilds
+ * the README's table from every run's results there (bench/readme-table.ts).
+ *
+ * `npm run bench -- --db postgres` (or mysql; sqlite by default) runs on a fresh database of the local server, as
+ * the tests do with TEST_DB; `--sqlite-journal wal` runs SQLite with journal_mode=WAL and synchronous=NORMAL
+ * (bench/options.ts). The run's name (sqlite, sqlite-wal, postgres, mysql) names its results.
  *
  *  1. update_tags on existing users: webhook throughput vs a bare route doing the same database writes.
  *  2. add of new users: webhook throughput vs the users-permissions `add` service in a loop (bcrypt-bound).
@@ -13,16 +18,21 @@
  *
  * BENCH_SCALE=0.2 runs a smaller version (for a quick check). BENCH_ONLY=import,add (a comma list of the figures'
  * names: FIGURES below) runs only those; all by default. BENCH_RESULTS_DIR writes the results elsewhere than
- * bench/results (e.g. for a partial run).
+ * bench/results (e.g. for a partial run), and then leaves the README alone.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startFakeCustomerly, userWebhook } from '../tests/fake-customerly';
+import { createTestDatabase, type TestDatabase } from '../tests/helpers/database';
 import { startStrapi } from '../tests/helpers/strapi';
 import { pool } from '../tests/helpers/processes';
+import { databaseInfo } from './database-info';
 import { measureImport } from './import-figure';
+import { benchOptions, type BenchOptions } from './options';
+import { DEFAULT_RESULTS_DIR, regenerateReadme } from './readme-table';
+import { benchResultsSchema, runMarkdown } from './report';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const n = (x: number) => Math.max(10, Math.round(x * SCALE));
@@ -33,7 +43,7 @@ const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
-/** The figures, by their key in latest.json. */
+/** The figures, by their key in latest-<run>.json. */
 const FIGURES = ['import', 'updateTags', 'tagRules', 'hasTagsPolicy', 'add', 'apiCallsPerDelivery', 'burst'] as const;
 type Figure = (typeof FIGURES)[number];
 const ONLY = (process.env.BENCH_ONLY ?? '')
@@ -46,23 +56,36 @@ if (unknownFigures.length) {
 }
 const wants = (f: Figure) => ONLY.length === 0 || ONLY.includes(f);
 
-async function main() {
+/** Every figure asked for, on `db` (which the caller drops). */
+async function measure(options: BenchOptions, db: TestDatabase): Promise<Record<string, unknown>> {
   process.env.PLAYGROUND_BENCH = 'true';
   const fake = await startFakeCustomerly();
   const app = await startStrapi({
+    db,
     apiUrl: fake.url,
     apiToken: fake.token,
     logLevel: 'error',
     pluginConfig: { rateLimit: { enabled: false }, queue: { concurrency: 4, pollMs: 100 } },
+    // The playground's config/database.js reads it; the plugin never changes the app's database settings.
+    env: { PLAYGROUND_SQLITE_WAL: String(options.sqliteJournal === 'wal') },
   });
   const strapi = app.strapi;
+  const info = await databaseInfo(strapi, db.kind);
+  const wal = info.sqlite?.journalMode === 'wal' && info.sqlite.synchronous === 'NORMAL';
+  if (db.kind === 'sqlite' && wal !== (options.sqliteJournal === 'wal')) {
+    throw new Error(`--sqlite-journal ${options.sqliteJournal}, but SQLite runs with ${JSON.stringify(info.sqlite)}`);
+  }
   const results: Record<string, unknown> = {
     date: new Date().toISOString(),
     node: process.version,
-    database: app.db.kind,
+    database: db.kind,
+    run: options.run,
+    databaseVersion: info.version,
+    ...(info.sqlite ? { sqliteJournal: info.sqlite } : {}),
     scale: SCALE,
     ...(ONLY.length ? { only: ONLY } : {}),
   };
+  console.log(`bench: ${options.run} (${info.version}${info.sqlite ? `, ${JSON.stringify(info.sqlite)}` : ''})`);
   const settings = strapi.plugin('customerly').service('settings');
 
   const post = async (
@@ -390,73 +413,30 @@ async function main() {
 
   await app.stop();
   await fake.close();
+  return results;
+}
 
-  const dir = process.env.BENCH_RESULTS_DIR
-    ? path.resolve(process.env.BENCH_RESULTS_DIR)
-    : path.join(__dirname, 'results');
+async function main() {
+  const options = benchOptions();
+  const db = await createTestDatabase(options.db);
+  let measured: Record<string, unknown>;
+  try {
+    measured = await measure(options, db);
+  } finally {
+    await db.drop();
+  }
+  const results = benchResultsSchema.parse(measured); // the shape the tables read back
+
+  const dir = process.env.BENCH_RESULTS_DIR ? path.resolve(process.env.BENCH_RESULTS_DIR) : DEFAULT_RESULTS_DIR;
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
-  const {
-    updateTags: u,
-    add: a,
-    burst: b,
-    apiCallsPerDelivery: c,
-    tagRules: r,
-    hasTagsPolicy: p,
-    import: im,
-  } = results as Record<string, Record<string, unknown> | undefined>;
-  const rows: string[] = [];
-  if (u) {
-    rows.push(
-      `| update_tags on existing users | ${u.webhookPerSecond}/s | bare route ${u.baselinePerSecond}/s | ${u.ratio} | ≥ 0.7 |`,
-      `| update_tags, against the bare route that also stores the delivery and its outcome | ${u.webhookPerSecond}/s | ${u.baselineWithDeliveryRecordPerSecond}/s | ${u.ratioToRecordedBaseline} | (for the analysis) |`
-    );
-  }
-  if (a) {
-    rows.push(
-      `| add of new users | ${a.webhookPerSecond}/s | users-permissions add loop ${a.baselinePerSecond}/s | ${a.ratio} | ≥ 0.9 |`
-    );
-  }
-  if (b) {
-    rows.push(
-      `| queued burst: answer p50 / p99 (${b.senders} senders) | ${b.answerP50ms} / ${b.answerP99ms} ms | | | p99 < 50 ms |`,
-      `| queued burst: drain | ${b.drainSeconds} s (${b.drainPerSecond}/s) for ${b.deliveries} | | | |`,
-      `| queued burst: lost / doubled / not in last state | ${b.lost} / ${b.doubled} / ${b.usersNotInLastState} | | | 0 / 0 |`,
-      `| queued burst: peak RSS growth | ${b.rssGrowthMB} MB | | | < 100 MB |`
-    );
-  }
-  if (c) {
-    rows.push(
-      `| API calls per delivery (full payload / no tags) | ${c.payloadWithTagsAndAttributes} / ${c.payloadWithoutTags} | | | 0 / ≤ 1 |`
-    );
-  }
-  if (r) {
-    rows.push(
-      `| update_tags with ${r.rules} tag rules | ${r.withRulesPerSecond}/s | no rules ${r.withoutRulesPerSecond}/s | ${r.ratio} | ≥ 0.95 |`
-    );
-  }
-  if (p) {
-    rows.push(
-      `| a route behind the has-tags policy | ${p.withPolicyPerSecond}/s | the same route without it ${p.withoutPolicyPerSecond}/s | ${p.ratio} | ≥ 0.9 |`
-    );
-  }
-  if (im) {
-    rows.push(
-      `| import job, mode create, ${im.contacts} contacts into an empty users table | ${im.contactsPerSecond}/s | users-permissions add loop ${im.baselinePerSecond}/s | ${im.ratio} | ≥ 0.9 |`,
-      `| import job: peak RSS growth | ${im.rssGrowthMB} MB | | | < 100 MB |`,
-      `| import job: users after / contacts (each once) | ${im.usersAfter} / ${im.contacts} (${im.exactlyOnce ? 'each once' : `${im.missing} missing, ${im.unexpected} unexpected`}) | | | equal, each once |`
-    );
-  }
-  const md = [
-    `Benchmark of ${results.date} (${results.database}, Node ${results.node}, scale ${SCALE}${ONLY.length ? `, only ${ONLY.join(', ')}` : ''})`,
-    '',
-    '| figure | measured | baseline (same run) | ratio or value | target |',
-    '|---|---|---|---|---|',
-    ...rows,
-    '',
-  ].join('\n');
-  writeFileSync(path.join(dir, 'latest.md'), md);
+  writeFileSync(path.join(dir, `latest-${options.run}.json`), JSON.stringify(measured, null, 2) + '\n');
+  const md = runMarkdown(results);
+  writeFileSync(path.join(dir, `latest-${options.run}.md`), md);
   console.log(md);
+  if (dir === DEFAULT_RESULTS_DIR) {
+    regenerateReadme();
+    console.log('README.md: the benchmark table rebuilt from bench/results/latest-*.json');
+  }
 }
 
 main().catch((e) => {

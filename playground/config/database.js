@@ -2,15 +2,26 @@ const path = require('path');
 
 // DATABASE_CLIENT picks the database: sqlite (default), postgres or mysql (MariaDB too).
 // DATABASE_URL, or the DATABASE_HOST/PORT/NAME/USERNAME/PASSWORD variables, say where it is.
+// PLAYGROUND_SQLITE_WAL=true (the benchmark's --sqlite-journal wal) runs SQLite with journal_mode=WAL and
+// synchronous=NORMAL, set on each new connection; otherwise SQLite keeps its defaults (rollback journal, FULL).
 module.exports = ({ env }) => {
   const client = env('DATABASE_CLIENT', 'sqlite');
   const url = env('DATABASE_URL', '');
   const pool = { min: 0, max: env.int('DATABASE_POOL_MAX', 10) };
+  // better-sqlite3's connection; Strapi runs its own setup (foreign_keys) first, then this.
+  const sqliteWal = {
+    afterCreate(conn, done) {
+      conn.pragma('journal_mode = WAL');
+      conn.pragma('synchronous = NORMAL');
+      done(null, conn);
+    },
+  };
 
   const connections = {
     sqlite: {
       connection: { filename: path.resolve(__dirname, '..', env('DATABASE_FILENAME', '.tmp/data.db')) },
       useNullAsDefault: true,
+      ...(env.bool('PLAYGROUND_SQLITE_WAL', false) ? { pool: sqliteWal } : {}),
     },
     postgres: {
       connection: url
