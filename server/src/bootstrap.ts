@@ -8,6 +8,7 @@ import { getService } from './utils/get-service';
 import { registerPermissions } from './permissions-register';
 import { grantMeRouteOnce } from './services/access/grant-me';
 import { guardTagWrites } from './services/sync/tag-guard';
+import { watchUsers } from './services/outbound/lifecycles';
 
 /** Tags are matched ignoring case through `nameKey`, kept in step with `name` however a tag is written. */
 function keepTagKeys(strapi: Core.Strapi) {
@@ -85,6 +86,7 @@ export async function revokeContentManagerAccess(strapi: Core.Strapi): Promise<n
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   keepTagKeys(strapi);
   guardTagWrites(strapi);
+  watchUsers(strapi);
   checkFieldMapping(strapi);
   await checkTagRules(strapi);
   await registerPermissions(strapi);

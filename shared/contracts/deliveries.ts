@@ -1,17 +1,21 @@
 import { z } from 'zod';
 import { WEBHOOK_ACTIONS } from './webhook';
+import { DELIVERY_DIRECTIONS, OUTBOUND_ACTIONS } from './outbound';
 
 /** The life of a delivery (one webhook call): queued → processing → done | skipped | failed (or queued again). */
 export const DELIVERY_STATUSES = ['queued', 'processing', 'done', 'skipped', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** The delivery log's filters (`GET /customerly/deliveries?…`), as the panel sends them and keeps them in its URL. */
-export const DELIVERY_FILTER_KEYS = ['status', 'action', 'email', 'warnings', 'from', 'to'] as const;
+export const DELIVERY_FILTER_KEYS = ['status', 'direction', 'action', 'email', 'warnings', 'from', 'to'] as const;
 export type DeliveryFilterKey = (typeof DELIVERY_FILTER_KEYS)[number];
 export type DeliveryFilters = Record<DeliveryFilterKey, string>;
 
-/** Filter actions: the webhook actions (one list). */
-export const DELIVERY_ACTIONS = WEBHOOK_ACTIONS;
+/** Filter actions: the webhook actions and the outbound ones (one list). */
+export const DELIVERY_ACTIONS = [...WEBHOOK_ACTIONS, ...OUTBOUND_ACTIONS] as const;
+
+/** The `direction` filter and field: from Customerly (`inbound`) or to it (`outbound`). */
+export { DELIVERY_DIRECTIONS };
 
 export const DELIVERY_PAGE_SIZE = { default: 20, max: 100 } as const;
 
@@ -37,6 +41,8 @@ export const deliveryRowSchema = z.object({
   eventId: z.string(),
   receivedAt: z.string(),
   action: z.string(),
+  /** `inbound` (a webhook, an import) or `outbound` (Strapi → Customerly). */
+  direction: z.enum(DELIVERY_DIRECTIONS).default('inbound'),
   email: z.string().nullable(),
   status: z.string(),
   attempts: z.number().nullable(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAPPING_DIRECTIONS, OUTBOUND_USER_IDS } from './outbound';
 
 /** Settings → Customerly: the lists the form offers and the admin API's request and answers. */
 
@@ -31,6 +32,8 @@ export const mappingRowSchema = z.object({
   to: z.string(),
   type: z.enum(MAPPING_TYPES),
   writeEmpty: z.boolean().optional(),
+  /** `in` when absent: Customerly → Strapi; `out`: Strapi → Customerly; `both`. */
+  direction: z.enum(MAPPING_DIRECTIONS).optional(),
 });
 export type MappingRow = z.infer<typeof mappingRowSchema>;
 
@@ -63,6 +66,15 @@ export const editableSettingsSchema = z.object({
   tagRules: z.array(tagRuleSchema),
   /** The scheduled import (a job of type `import`, source `both`). */
   reconcile: z.object({ enabled: z.boolean(), cron: z.string(), mode: z.enum(['create', 'update']) }),
+  /** Strapi → Customerly (product.md, "Outbound"). */
+  outbound: z.object({
+    enabled: z.boolean(),
+    onCreate: z.boolean(),
+    onUpdate: z.boolean(),
+    onTags: z.boolean(),
+    onDelete: z.boolean(),
+    userId: z.enum(OUTBOUND_USER_IDS),
+  }),
 });
 export type EditableSettings = z.infer<typeof editableSettingsSchema>;
 

@@ -153,6 +153,49 @@ browserSuite('the delivery log in Chromium', () => {
     assert.equal(new URL(page.url()).search, '');
   });
 
+  it('outbound deliveries: the Direction column and filter, and a detail saying what was sent', async () => {
+    const on = await admin.call('PUT', '/customerly/settings', {
+      outbound: { enabled: true, onCreate: true, onUpdate: true, onTags: true, onDelete: false, userId: 'id' },
+    });
+    assert.equal(on.status, 200, JSON.stringify(on.json));
+    const email = 'grace.registered@example.test';
+    const reg = await fetch(`${session.server.baseUrl}/api/auth/local/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'grace-registered', email, password: 'Passw0rd!x' }),
+    });
+    assert.equal(reg.status, 200, await reg.text());
+    // Sent in the background: wait until Customerly has it.
+    for (let i = 0; i < 100 && !fake.getUser(email); i++) await new Promise((r) => setTimeout(r, 200));
+    assert.ok(fake.getUser(email), 'the registration reached Customerly');
+
+    await page.goto(logUrl());
+    await row(email).first().waitFor();
+    assert.equal(await row(email).first().getAttribute('data-direction'), 'outbound');
+    assert.match(await row(email).first().innerText(), /To Customerly/);
+    assert.match(await row(CONTACT).first().innerText(), /From Customerly/);
+
+    await page.getByRole('combobox', { name: 'Direction' }).click();
+    await page.getByRole('option', { name: 'To Customerly', exact: true }).click();
+    await page.getByRole('button', { name: 'Filter', exact: true }).click();
+    await page.waitForURL((u) => u.searchParams.get('direction') === 'outbound');
+    await row(CONTACT).first().waitFor({ state: 'detached' });
+    const outboundRows = page.locator('[data-testid=delivery-row]');
+    const directions = await outboundRows.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-direction')));
+    assert.ok(directions.length > 0 && directions.every((d) => d === 'outbound'), directions.join(', '));
+
+    await openDetails(email);
+    const detail = page.getByTestId('delivery-detail');
+    assert.match(await detail.getByTestId('summary-direction').innerText(), /To Customerly/);
+    const sent = await detail.getByTestId('summary-outbound-sent').innerText();
+    assert.match(sent, /email/);
+    assert.match(sent, /user_id/);
+    assert.match(sent, /in one request with 1 user/);
+    assert.doesNotMatch(await detail.innerText(), /Passw0rd/, 'no password anywhere in the detail');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Reset', exact: true }).click();
+  });
+
   it('an end date before the start date is refused on the form, and nothing is fetched', async () => {
     const fetched: string[] = [];
     const onRequest = (r: { url(): string }) => {

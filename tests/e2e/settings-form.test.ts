@@ -221,6 +221,30 @@ browserSuite('Settings → Customerly form conventions in Chromium', () => {
     assert.ok(saved.meta.reconcileNextRun);
   });
 
+  it('outbound: off by default with its switches greyed; on, with a mapping row sent both ways, saves', async () => {
+    const section = page.locator('#customerly-outbound');
+    await section.scrollIntoViewIfNeeded();
+    const onCreate = section.getByRole('checkbox', { name: /^A new user/ });
+    assert.equal(await onCreate.isDisabled(), true, 'the switches wait for outbound to be on');
+    await section.getByTestId('outbound-toggle').click();
+    assert.equal(await onCreate.isEnabled(), true);
+    await section.getByRole('checkbox', { name: /^A deleted user/ }).click();
+    await pick(section.getByRole('combobox', { name: 'Customerly user_id' }), "The Strapi user's documentId");
+    await pick(row(0).getByRole('combobox', { name: 'Direction' }), 'Both ways');
+    await saveButton().click();
+    await notification('Settings saved');
+    const saved = await savedSettings();
+    assert.deepEqual(saved.settings.outbound, {
+      enabled: true,
+      onCreate: true,
+      onUpdate: true,
+      onTags: true,
+      onDelete: true,
+      userId: 'documentId',
+    });
+    assert.equal(saved.settings.fieldMapping[0].direction, 'both');
+  });
+
   it('leaving with unsaved changes asks first: Cancel stays with the edits, Confirm leaves', async () => {
     await page.getByLabel('Customerly attribute').fill('unsaved_attribute');
     await page.getByRole('link', { name: 'See the delivery log' }).click();

@@ -130,6 +130,11 @@ export interface FakeCustomerlyOptions {
    * no source shows tags on a contact returned by the API). Independent of `includeTagsInContacts`.
    */
   listIncludesTags?: boolean;
+  /**
+   * Largest number of items one `POST /users` / `POST /leads` may carry; more answers 400. Default 50 (the size
+   * clients in the wild send; the real cap is unknown), so a test proves a client batches.
+   */
+  maxUpsertItems?: number;
   /** Largest `per_page` honoured by the list endpoints; larger values are clamped to it. Default 50. */
   maxPerPage?: number;
 }
@@ -306,6 +311,13 @@ function parseListCall(
  * Contacts of one kind with an email index and a cached crmhero_user_id order, so 10,000 contacts cost
  * no scans on upsert, lookup or paging.
  */
+/** The keys a `POST /users` item may have (customerly.md); `POST /leads` items have no user_id. */
+const UPSERT_USER_KEYS = ['email', 'user_id', 'name', 'attributes', 'tags'];
+const UPSERT_LEAD_KEYS = ['email', 'name', 'attributes', 'tags'];
+/** The keys of a `POST /tags` body, and of one of its users/leads items. */
+const TAG_BODY_KEYS = ['tag', 'users', 'leads', 'untag'];
+const TAG_REF_KEYS = ['email', 'user_id', 'crmhero_user_id'];
+
 class ContactStore {
   readonly all: FakeContact[] = [];
   private readonly byEmail = new Map<string, FakeContact>();
@@ -331,6 +343,13 @@ class ContactStore {
     return this.ordered;
   }
 
+  remove(c: FakeContact): void {
+    const i = this.all.indexOf(c);
+    if (i !== -1) this.all.splice(i, 1);
+    this.byEmail.delete(normEmail(c.email));
+    this.ordered = null;
+  }
+
   clear(): void {
     this.all.length = 0;
     this.byEmail.clear();
@@ -350,7 +369,9 @@ export async function startFakeCustomerly(opts: FakeCustomerlyOptions = {}): Pro
     appId: opts.appId ?? 'fakeapp1',
     listIncludesTags: opts.listIncludesTags ?? false,
     maxPerPage: opts.maxPerPage ?? DEFAULT_MAX_PER_PAGE,
+    maxUpsertItems: opts.maxUpsertItems ?? 50,
   };
+  const maxUpsertItems = options.maxUpsertItems;
 
   const users = new ContactStore();
   const leads = new ContactStore();
@@ -519,6 +540,32 @@ export async function startFakeCustomerly(opts: FakeCustomerlyOptions = {}): Pro
     if (!isObject(body) || !Array.isArray(body[key])) {
       throw new HttpError(400, `The body must be {"${key}":[...]}`);
     }
+    const items = body[key] as unknown[];
+    if (items.length > maxUpsertItems) {
+      throw new HttpError(400, `At most ${maxUpsertItems} ${key} per request (got ${items.length})`);
+    }
+    // Bodies are checked exactly: an unknown key, or a field of the wrong type, is a 400 naming it.
+    const unknownBody = Object.keys(body).filter((k) => k !== key);
+    if (unknownBody.length) throw new HttpError(400, `Unknown field "${unknownBody[0]}" in the body`);
+    items.forEach((item, index) => {
+      if (!isObject(item)) return;
+      const allowed = isUser ? UPSERT_USER_KEYS : UPSERT_LEAD_KEYS;
+      const extra = Object.keys(item).find((k) => !allowed.includes(k));
+      if (extra !== undefined) throw new HttpError(400, `Unknown field "${extra}" in ${key}[${index}]`);
+      if (item.user_id !== undefined && typeof item.user_id !== 'string' && typeof item.user_id !== 'number') {
+        throw new HttpError(400, `${key}[${index}].user_id must be a string`);
+      }
+      if (item.name !== undefined && typeof item.name !== 'string') {
+        throw new HttpError(400, `${key}[${index}].name must be a string`);
+      }
+      if (isObject(item.attributes)) {
+        for (const [k, v] of Object.entries(item.attributes)) {
+          if (v !== null && !['string', 'number', 'boolean'].includes(typeof v)) {
+            throw new HttpError(400, `${key}[${index}].attributes.${k} must be text, a number or a boolean`);
+          }
+        }
+      }
+    });
     let inserted = 0;
     let updated = 0;
     const errors: Array<{ index: number; message: string }> = [];
@@ -550,6 +597,18 @@ export async function startFakeCustomerly(opts: FakeCustomerlyOptions = {}): Pro
     return { data: { inserted, updated, errors, not_added: notAdded } };
   }
 
+  /** `DELETE /users?email=`: removes the user; "User doesn't exist" when there is none. No body. */
+  function deleteUser(query: Record<string, string>, body: unknown): unknown {
+    if (body !== undefined) throw new HttpError(400, 'DELETE /users takes no body');
+    const extra = Object.keys(query).find((k) => k !== 'email');
+    if (extra !== undefined) throw new HttpError(400, `Unknown query parameter "${extra}"`);
+    if (!query.email) throw new HttpError(400, 'Missing email');
+    const found = findByEmail(users, query.email);
+    if (!found) throw new HttpError(options.notFoundStatus, MESSAGES.notFound, 404);
+    users.remove(found);
+    return { data: { deleted: 1 } };
+  }
+
   function resolveRef(list: ContactStore, ref: unknown): FakeContact | undefined {
     if (typeof ref === 'string') return findByEmail(list, ref);
     if (!isObject(ref)) return undefined;
@@ -567,9 +626,23 @@ export async function startFakeCustomerly(opts: FakeCustomerlyOptions = {}): Pro
 
   function tagContacts(body: unknown): unknown {
     if (!isObject(body)) throw new HttpError(400, 'The body must be a JSON object');
+    const extra = Object.keys(body).find((k) => !TAG_BODY_KEYS.includes(k));
+    if (extra !== undefined) throw new HttpError(400, `Unknown field "${extra}" in the body`);
+    if (body.untag !== undefined && typeof body.untag !== 'boolean')
+      throw new HttpError(400, 'untag must be true or false');
+    for (const listKey of ['users', 'leads'] as const) {
+      const items = body[listKey];
+      if (!Array.isArray(items)) continue;
+      items.forEach((ref, index) => {
+        if (typeof ref === 'string') return;
+        if (!isObject(ref)) throw new HttpError(400, `${listKey}[${index}] must be an object such as {"email": …}`);
+        const bad = Object.keys(ref).find((k) => !TAG_REF_KEYS.includes(k));
+        if (bad !== undefined) throw new HttpError(400, `Unknown field "${bad}" in ${listKey}[${index}]`);
+      });
+    }
     const name = tagName(body.tag);
     if (name === undefined) throw new HttpError(400, 'Missing tag');
-    const untag = body.untag === true || body.untag === 1 || body.untag === 'true';
+    const untag = body.untag === true;
     if (body.users !== undefined && !Array.isArray(body.users)) throw new HttpError(400, 'users must be an array');
     if (body.leads !== undefined && !Array.isArray(body.leads)) throw new HttpError(400, 'leads must be an array');
     if (!untag) ensureTag(name);
@@ -635,6 +708,8 @@ export async function startFakeCustomerly(opts: FakeCustomerlyOptions = {}): Pro
         return lookup(leads, query, false);
       case 'POST /users':
         return bulkUpsert(users, true, body);
+      case 'DELETE /users':
+        return deleteUser(query, body);
       case 'POST /leads':
         return bulkUpsert(leads, false, body);
       case 'GET /tags':

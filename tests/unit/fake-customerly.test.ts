@@ -94,7 +94,7 @@ describe('fake Customerly: basics and auth', () => {
     const a = await call('/nothing');
     assert.equal(a.status, 404);
     assert.equal(typeof a.json.error.message, 'string');
-    const b = await call('/users', { method: 'DELETE' });
+    const b = await call('/users', { method: 'PUT' });
     assert.equal(b.status, 404);
     const c = await call('/users', { rawBody: '{not json' });
     assert.equal(c.status, 400);

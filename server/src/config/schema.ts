@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MAPPING_TYPES, PROCESSING_MODES, TAG_RULES_MAX, USERNAME_FORMATS } from '../../../shared/contracts/settings';
 import { cronProblem } from '../../../shared/contracts/cron';
 import { IMPORT_MODES } from '../../../shared/contracts/jobs';
+import { MAPPING_DIRECTIONS, OUTBOUND_USER_IDS } from '../../../shared/contracts/outbound';
 import { IDENTITY_FIELDS, PASSWORD_TARGET, includes } from '../constants';
 
 /**
@@ -41,6 +42,8 @@ export const fieldMappingRowSchema = z
     type: z.enum(MAPPING_TYPES).default('string'),
     /** Write empty values (null, '') too; by default they are skipped. */
     writeEmpty: z.boolean().default(false),
+    /** `in` (the default, also when absent): Customerly → Strapi; `out`: Strapi → Customerly (outbound); `both`. */
+    direction: z.enum(MAPPING_DIRECTIONS).optional(),
   })
   .strict()
   // The contact's identity fields are stored in clear, so they can never be a password source.
@@ -48,7 +51,41 @@ export const fieldMappingRowSchema = z
     message:
       "the password (user_pass) cannot come from the contact's email, ids or tags: map a Customerly attribute instead",
     path: ['from'],
+  })
+  // Outbound rows write the user's value to Customerly: never a password, and only to the name or an attribute.
+  .refine((row) => (row.direction ?? 'in') === 'in' || row.to !== PASSWORD_TARGET, {
+    message: 'the password (user_pass) is never written to Customerly: set this row\'s direction to "in"',
+    path: ['direction'],
+  })
+  .refine((row) => (row.direction ?? 'in') === 'in' || row.from === 'name' || /^attributes\.[^.]+$/.test(row.from), {
+    message: "only 'name' or 'attributes.<name>' can be written to Customerly: set this row's direction to \"in\"",
+    path: ['direction'],
   });
+
+/** Strapi → Customerly (product.md, "Outbound"): off by default. */
+export const outboundSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    /** A user created in Strapi (any path) is upserted in Customerly. */
+    onCreate: z.boolean().default(true),
+    /** A change of the email or of an `out`/`both` mapped field is upserted. */
+    onUpdate: z.boolean().default(true),
+    /** Tags connected or disconnected in Strapi are tagged / untagged in Customerly. */
+    onTags: z.boolean().default(true),
+    /** A deleted user is deleted in Customerly (`DELETE /users?email=`). */
+    onDelete: z.boolean().default(false),
+    /** What is sent as Customerly's `user_id`: the user's id, documentId, or nothing. */
+    userId: z.enum(OUTBOUND_USER_IDS).default('id'),
+  })
+  .strict();
+export const OUTBOUND_DEFAULTS = {
+  enabled: false,
+  onCreate: true,
+  onUpdate: true,
+  onTags: true,
+  onDelete: false,
+  userId: 'id',
+} as const satisfies z.input<typeof outboundSchema>;
 
 /** A tag rule: a user who has `tag` (ignoring case) gets `role` (a role type or name, on the allowlist). */
 export const tagRuleSchema = z
@@ -168,6 +205,8 @@ export const pluginConfigSchema = z
       .default({ enabled: true, batchSize: 200, batchDelayMs: 0, pollMs: 2000 }),
     /** An import job on Strapi's cron (product.md, Jobs): off by default. */
     reconcile: reconcileSchema.default({ enabled: false, cron: '0 3 * * *', mode: 'update' }),
+    /** Strapi → Customerly: users, their mapped fields and tags written back (services/outbound). */
+    outbound: outboundSchema.default(OUTBOUND_DEFAULTS),
     /** Per-IP rate limit of the webhook route: a token bucket. */
     rateLimit: z
       .object({
@@ -185,6 +224,7 @@ export const pluginConfigSchema = z
 export type PluginConfigInput = z.input<typeof pluginConfigSchema>;
 export type PluginConfig = z.output<typeof pluginConfigSchema>;
 export type FieldMappingRow = z.output<typeof fieldMappingRowSchema>;
+export type OutboundConfig = z.output<typeof outboundSchema>;
 
 /** Turns a zod error into one readable line per problem, each naming the key. */
 export function describeConfigError(error: z.ZodError): string {

@@ -58,6 +58,14 @@ const NOT_FOUND_MESSAGE = /user doesn'?t exist|lead doesn'?t exist|not found/i;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** One user of an outbound `POST /users` (services/outbound/mapping.ts builds it). */
+export interface OutboundUser {
+  email: string;
+  user_id?: string;
+  name?: string;
+  attributes?: Record<string, string | number | boolean>;
+}
+
 type Outcome<T> = { ok: true; value: T } | { ok: false; notFound: true };
 
 /**
@@ -128,6 +136,42 @@ export class CustomerlyClient {
     throw new CustomerlyResponseError(`Customerly answered GET ${path} with "not found"`, 404);
   }
 
+  /**
+   * Outbound: creates or updates users, `POST /users` `{"users":[…]}` (keyed on email; at most 50 a request, which the
+   * caller batches). Answers the emails Customerly listed as not added (`errors` / `not_added` items naming one).
+   * `tags` is never sent here: whether it replaces or adds to a contact's tags is unknown (tagUsers does tags).
+   */
+  async upsertUsers(users: OutboundUser[]): Promise<{ rejected: string[]; answer: Record<string, unknown> }> {
+    const answer = await this.request('POST', '/users', {}, { users }, upsertAnswerSchema);
+    if (!answer.ok) throw new CustomerlyResponseError('Customerly answered POST /users with "not found"', 404);
+    const failed = [...(answer.value.data.errors ?? []), ...(answer.value.data.not_added ?? [])];
+    const rejected = failed.flatMap((item) => {
+      if (typeof item === 'string') return [item.toLowerCase()];
+      if (item && typeof item === 'object') {
+        const o = item as { email?: unknown; index?: unknown };
+        if (typeof o.email === 'string') return [o.email.toLowerCase()];
+        if (typeof o.index === 'number' && users[o.index]) return [users[o.index]!.email];
+      }
+      return [];
+    });
+    // The items echo what was sent: only counts are kept.
+    const { inserted, updated } = answer.value.data;
+    return { rejected, answer: { inserted, updated, rejected: failed.length } };
+  }
+
+  /** Outbound: `POST /tags` `{"tag", "users":[{"email"}…]}` tags users; with `untag` it removes the tag. */
+  async tagUsers(tag: string, emails: string[], untag = false): Promise<void> {
+    const body = { tag, users: emails.map((email) => ({ email })), ...(untag ? { untag: true } : {}) };
+    const answer = await this.request('POST', '/tags', {}, body, z.unknown());
+    if (!answer.ok) throw new CustomerlyResponseError('Customerly answered POST /tags with "not found"', 404);
+  }
+
+  /** Outbound: `DELETE /users?email=`. False when Customerly does not know the email (nothing to delete). */
+  async deleteUser(email: string): Promise<boolean> {
+    const answer = await this.request('DELETE', '/users', { email }, undefined, z.unknown());
+    return answer.ok;
+  }
+
   async listTags(): Promise<string[]> {
     const answer = await this.request('GET', '/tags', {}, undefined, tagsAnswerSchema);
     return answer.ok ? answer.value.data : [];
@@ -148,7 +192,7 @@ export class CustomerlyClient {
   }
 
   private async request<S extends z.ZodType>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     path: string,
     query: Record<string, string>,
     body: unknown,

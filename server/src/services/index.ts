@@ -5,6 +5,7 @@ import runner from './delivery/runner';
 import worker from './delivery/worker';
 import deliveries from './delivery/log';
 import sync from './sync';
+import outbound from './outbound';
 import users from './sync/users';
 import roles from './sync/roles';
 import tags from './sync/tags';
@@ -30,6 +31,7 @@ export default {
   deliveries,
   // sync/: what a delivery does to a users-permissions user.
   sync,
+  outbound,
   users,
   roles,
   tags,

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import {
+  DELIVERY_ACTIONS,
+  DELIVERY_DIRECTIONS,
   DELIVERY_PAGE_SIZE,
   DELIVERY_STATUSES,
   DELIVERY_WARNING_FILTERS,
   FROM_AFTER_TO,
 } from '../../../shared/contracts/deliveries';
-import { WEBHOOK_ACTIONS } from '../../../shared/contracts/webhook';
 
 const dateParam = z
   .string()
@@ -29,7 +30,9 @@ export const listQuerySchema = z
       .trim()
       .pipe(z.enum(DELIVERY_STATUSES, { error: `one of ${DELIVERY_STATUSES.join(', ')}` }))
       .optional(),
-    action: z.enum(WEBHOOK_ACTIONS, { error: `one of ${WEBHOOK_ACTIONS.join(', ')}` }).optional(),
+    action: z.enum(DELIVERY_ACTIONS, { error: `one of ${DELIVERY_ACTIONS.join(', ')}` }).optional(),
+    /** `inbound`: from Customerly (webhooks, imports); `outbound`: to Customerly. */
+    direction: z.enum(DELIVERY_DIRECTIONS, { error: `one of ${DELIVERY_DIRECTIONS.join(', ')}` }).optional(),
     email: z.string().trim().min(1).max(320).optional(),
     /** `with`: only deliveries that finished with warnings; `without`: only those without. */
     warnings: z.enum(DELIVERY_WARNING_FILTERS, { error: `one of ${DELIVERY_WARNING_FILTERS.join(', ')}` }).optional(),

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { PROCESSING_MODES, SECRET_KEYS, TAG_RULES_MAX, USERNAME_FORMATS } from '../../../shared/contracts/settings';
-import { fieldMappingRowSchema, pluginConfigSchema, reconcileSchema, tagRuleSchema } from '../config/schema';
+import {
+  fieldMappingRowSchema,
+  outboundSchema,
+  pluginConfigSchema,
+  reconcileSchema,
+  tagRuleSchema,
+} from '../config/schema';
 
 const roleName = z.string().trim().min(1, 'pick a role').max(100, 'a role name has 100 characters at most');
 
@@ -56,6 +62,8 @@ export const settingsUpdateSchema = z
     processing: z.enum(PROCESSING_MODES).optional(),
     tagRules: z.array(tagRuleSchema).max(TAG_RULES_MAX, `at most ${TAG_RULES_MAX} tag rules`).optional(),
     reconcile: reconcileSchema.required().optional(),
+    /** Strapi → Customerly (services/outbound): the whole block. */
+    outbound: outboundSchema.required().optional(),
   })
   .strict();
 export type SettingsUpdate = z.output<typeof settingsUpdateSchema>;

@@ -7,6 +7,7 @@ import { useFormatWhen } from './useFormatWhen';
 
 const COLUMNS: MessageKey[] = [
   'deliveries.col.received',
+  'deliveries.col.direction',
   'deliveries.col.action',
   'deliveries.col.email',
   'deliveries.col.status',
@@ -37,9 +38,18 @@ export function DeliveriesTable({ rows, onOpen }: Props) {
       </Thead>
       <Tbody>
         {rows.map((d) => (
-          <Tr key={d.documentId} data-testid="delivery-row" data-email={d.email ?? ''} data-action={d.action}>
+          <Tr
+            key={d.documentId}
+            data-testid="delivery-row"
+            data-email={d.email ?? ''}
+            data-action={d.action}
+            data-direction={d.direction}
+          >
             <Td>
               <Typography>{when(d.receivedAt)}</Typography>
+            </Td>
+            <Td>
+              <Typography>{t(`deliveries.direction.${d.direction}` as MessageKey)}</Typography>
             </Td>
             <Td>
               <Typography>{d.action}</Typography>

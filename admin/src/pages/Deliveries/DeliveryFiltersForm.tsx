@@ -2,6 +2,7 @@ import { Box, Button, Field, Flex, Grid, SingleSelect, SingleSelectOption, TextI
 import * as React from 'react';
 import {
   DELIVERY_ACTIONS,
+  DELIVERY_DIRECTIONS,
   DELIVERY_STATUSES,
   DELIVERY_WARNING_FILTERS,
   type DeliveryFilterKey,
@@ -26,7 +27,7 @@ interface Props {
 const endsBeforeStart = (f: DeliveryFilters) => !!f.from && !!f.to && f.to < f.from;
 
 /**
- * Status, action, warnings, email and dates. Give it `key` = the filters in force, so that Back/Forward refill it.
+ * Status, direction, action, warnings, email and dates. Give it `key` = the filters in force, so that Back/Forward refill it.
  * An end date before the start date is refused here, on the field, and nothing is fetched.
  */
 export function DeliveryFiltersForm({ initial, errors, onApply, onReset }: Props) {
@@ -51,7 +52,7 @@ export function DeliveryFiltersForm({ initial, errors, onApply, onReset }: Props
     </Field.Root>
   );
   const select = (
-    name: 'status' | 'action' | 'warnings',
+    name: 'status' | 'direction' | 'action' | 'warnings',
     label: MessageKey,
     options: readonly string[],
     labelOf: (v: string) => string
@@ -88,6 +89,11 @@ export function DeliveryFiltersForm({ initial, errors, onApply, onReset }: Props
         <Grid.Root gap={3}>
           {cell(
             select('status', 'deliveries.filters.status', DELIVERY_STATUSES, (s) => t(`status.${s}` as MessageKey))
+          )}
+          {cell(
+            select('direction', 'deliveries.filters.direction', DELIVERY_DIRECTIONS, (d) =>
+              t(`deliveries.direction.${d}` as MessageKey)
+            )
           )}
           {cell(select('action', 'deliveries.filters.action', DELIVERY_ACTIONS, (a) => a))}
           {cell(

@@ -8,6 +8,7 @@ import {
 import en from '../../translations/en.json';
 import { useT, type MessageKey } from '../../utils/useT';
 import { StatusBadge } from './StatusBadge';
+import { OutboundSummary } from './OutboundSummary';
 import { NameList, SummaryRow } from './SummaryRow';
 import { useFormatWhen } from './useFormatWhen';
 
@@ -41,6 +42,11 @@ export function DeliverySummary({ detail }: { detail: DeliveryDetail }) {
       </Typography>
       {detail.action === 'test' ? (
         <Typography>{t('detail.testDelivery')}</Typography>
+      ) : detail.direction === 'outbound' ? (
+        <>
+          <UserRow detail={detail} created={undefined} />
+          <OutboundSummary detail={detail} />
+        </>
       ) : (
         <>
           <UserRow detail={detail} created={r.user?.created} />

@@ -6,7 +6,15 @@ import {
   type DeliveryListQuery,
 } from '../../../../shared/contracts/deliveries';
 
-export const NO_FILTERS: DeliveryFilters = { status: '', action: '', email: '', warnings: '', from: '', to: '' };
+export const NO_FILTERS: DeliveryFilters = {
+  status: '',
+  direction: '',
+  action: '',
+  email: '',
+  warnings: '',
+  from: '',
+  to: '',
+};
 
 /**
  * The delivery log's filters and page, kept in the URL (`?status=failed&email=ann&page=2`), so that a link, a reload

@@ -11,6 +11,7 @@ import { AccessKeySection } from './sections/AccessKeySection';
 import { ApiTokenSection } from './sections/ApiTokenSection';
 import { FieldMappingSection } from './sections/FieldMappingSection';
 import { HowToSection } from './sections/HowToSection';
+import { OutboundSection } from './sections/OutboundSection';
 import { PasswordReturnSection } from './sections/PasswordReturnSection';
 import { ReconcileSection } from './sections/ReconcileSection';
 import { RolesSection } from './sections/RolesSection';
@@ -120,6 +121,7 @@ function SettingsFormBody({ data, canUpdate, canRunJobs }: { data: AdminSettings
           <TagRulesSection data={data} form={form} disabled={disabled} canRunJobs={canRunJobs} />
           <UsersSection form={form} disabled={disabled} />
           <FieldMappingSection data={data} form={form} disabled={disabled} />
+          <OutboundSection form={form} disabled={disabled} />
           <WelcomeEmailSection data={data} form={form} disabled={disabled} />
           <ReconcileSection data={data} form={form} disabled={disabled} />
         </Flex>

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DELIVERY_UID } from '../../content-types';
 import type { Core, UID } from '@strapi/strapi';
 
 /** The app's knex instance, and one of its query builders: the plugin's plain statements on its own tables. */
@@ -38,10 +39,29 @@ export function newDocumentId(): string {
 export async function insertReturningId(
   strapi: Core.Strapi,
   table: string,
-  values: Record<string, unknown>
+  values: Record<string, unknown>,
+  transaction?: Parameters<QueryBuilder['transacting']>[0]
 ): Promise<number> {
   const insert = strapi.db.connection(table).insert(values);
+  if (transaction) insert.transacting(transaction);
   const inserted = await (/mysql/.test(String(strapi.db.dialect.client)) ? insert : insert.returning('id'));
   const first = (inserted as Array<number | { id: number }>)[0];
   return Number(typeof first === 'object' ? first.id : first);
+}
+
+/** The delivery columns the queue's claims read and write (the queue, and the outbound sender's batch claims). */
+export function queueColumns(strapi: Core.Strapi) {
+  return {
+    id: 'id',
+    ...tableColumns(strapi, DELIVERY_UID, [
+      'status',
+      'contactKey',
+      'action',
+      'direction',
+      'attempts',
+      'nextAttemptAt',
+      'lockedBy',
+      'lockedUntil',
+    ] as const),
+  };
 }

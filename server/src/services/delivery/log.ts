@@ -12,6 +12,7 @@ const LIST_FIELDS = [
   'eventId',
   'receivedAt',
   'action',
+  'direction',
   'email',
   'status',
   'attempts',
@@ -69,6 +70,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const where: Record<string, unknown> = {};
       if (q.status) where.status = q.status;
       if (q.action) where.action = q.action;
+      // Rows stored before directions existed have none: they came from Customerly.
+      if (q.direction === 'outbound') where.direction = 'outbound';
+      else if (q.direction === 'inbound') where.$or = [{ direction: 'inbound' }, { direction: { $null: true } }];
       if (q.email) where.email = { $containsi: q.email };
       if (q.warnings) where.warnings = q.warnings === 'with' ? { $notNull: true } : { $null: true };
       if (q.from || q.to) where.receivedAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lte: q.to } : {}) };
@@ -79,7 +83,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         page: q.page,
         pageSize: q.pageSize,
       });
-      const rows = (results as Array<Record<string, unknown>>).map((r) => ({ ...r, warnings: warningsOf(r.warnings) }));
+      const rows = (results as Array<Record<string, unknown>>).map((r) => ({
+        ...r,
+        direction: r.direction ?? 'inbound',
+        warnings: warningsOf(r.warnings),
+      }));
       return { results: rows, pagination, counts: await counts() };
     },
 
@@ -103,6 +111,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       // Stored redacted already; redacted again with today's secrets in case an old row predates a rule.
       return {
         ...row,
+        direction: row.direction ?? 'inbound',
         params: redactValue(row.params ?? {}, s),
         payload: redactValue(row.payload ?? {}, s),
         result: row.result == null ? null : redactValue(row.result, s),

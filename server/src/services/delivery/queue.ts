@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { DELIVERY_UID } from '../../content-types';
 import { isTransient } from '../../utils/transient';
-import { lazy, tableColumns, type QueryBuilder } from './columns';
+import { lazy, queueColumns, type QueryBuilder } from './columns';
 import { claimOwner, createContactLocks } from './contact-locks';
 import { createHeartbeats } from './heartbeats';
 import { FINAL_STATUSES, PENDING_STATUSES } from './types';
@@ -32,6 +32,8 @@ export interface QueueRow {
   id: number;
   contactKey: string | null;
   attempts: number;
+  /** As `due()` reads it: the worker lets one outbound upsert at a time batch the others (services/outbound). */
+  action?: string;
 }
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
@@ -39,17 +41,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const processId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 
   const knex = () => strapi.db.connection;
-  const D = lazy(() => ({
-    id: 'id',
-    ...tableColumns(strapi, DELIVERY_UID, [
-      'status',
-      'contactKey',
-      'attempts',
-      'nextAttemptAt',
-      'lockedBy',
-      'lockedUntil',
-    ] as const),
-  }));
+  const D = lazy(() => queueColumns(strapi));
   const locks = createContactLocks(strapi, processId);
   const heartbeats = createHeartbeats(strapi, processId);
 
@@ -115,11 +107,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         .andWhere(d.nextAttemptAt, '<=', Date.now())
         .orderBy(d.id, 'asc')
         .limit(limit)
-        .select(d.id, d.contactKey, d.attempts);
+        .select(d.id, d.contactKey, d.attempts, d.action);
       return rows.map((r) => ({
         id: Number(r[d.id]),
         contactKey: (r[d.contactKey] as string | null) ?? null,
         attempts: Number(r[d.attempts]),
+        action: r[d.action] as string,
       }));
     },
 

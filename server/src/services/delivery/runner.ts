@@ -9,6 +9,7 @@ import { extractContact, type ContactInput } from '../webhook/contact';
 import { parseParams, type WebhookParams } from '../webhook/params';
 import { restoreLegacySecrets, restorePayloadSecrets } from '../webhook/payload-secrets';
 import type { SyncAction } from '../sync/types';
+import { isOutboundAction } from '../outbound';
 import { splitOrigin, type DeliveryOrigin } from './origin';
 import type { QueueRow } from './queue';
 import type { StoredDelivery } from './store';
@@ -66,6 +67,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
+    /** Records a failed attempt (retried with back-off while attempts remain, else failed): for the outbound sender. */
+    fail: failed,
+    /** Releases a claimed delivery's contact. */
+    release,
     /**
      * `known` lets a caller that already holds the delivery (as it was when claimed) and the settings skip
      * reading them again.
@@ -86,6 +91,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         }
       }
       const settings = known?.settings ?? (await getService(strapi, 'settings').get());
+      // Strapi → Customerly (services/outbound): the worker batches upserts; a replay or a direct run sends one.
+      if (isOutboundAction(delivery.action)) {
+        try {
+          return await getService(strapi, 'outbound').run(row, delivery, settings, !known);
+        } finally {
+          await release(row).catch((err: Error) =>
+            strapi.log.error(`[customerly] could not release contact lock: ${err.message}`)
+          );
+        }
+      }
       try {
         const { params, contact, origin } = received(delivery);
         const outcome = await getService(strapi, 'sync').run(

@@ -22,6 +22,7 @@ const COLUMN_ATTRIBUTES = [
   'eventId',
   'receivedAt',
   'action',
+  'direction',
   'params',
   'email',
   'contactKey',
@@ -71,7 +72,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * transaction around it, which doubled the cost of a delivery. Values are converted as Strapi converts them
      * (JSON columns as JSON text, dates as Date), so Strapi reads the rows back as its own.
      */
-    async create(input: NewDelivery): Promise<StoredDelivery> {
+    async create(input: NewDelivery, opts: { transaction?: unknown } = {}): Promise<StoredDelivery> {
       const { secrets, ...data } = input;
       const now = new Date();
       const c = columns();
@@ -85,6 +86,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         documentId: newDocumentId(),
         eventId: data.eventId ?? randomUUID(),
         action: data.action,
+        direction: data.direction ?? 'inbound',
         params: JSON.parse(paramsJson) as Record<string, unknown>,
         email: data.email ?? null,
         contactKey: data.contactKey ?? null,
@@ -95,25 +97,33 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         history: [],
       };
       row.mac = signatureOf(row);
-      row.id = await insertReturningId(strapi, c.table, {
-        [c.documentId]: row.documentId,
-        [c.eventId]: row.eventId,
-        [c.receivedAt]: now,
-        [c.action]: row.action,
-        [c.params]: paramsJson,
-        [c.email]: row.email,
-        [c.contactKey]: row.contactKey,
-        [c.payload]: payloadJson,
-        [c.sealed]: row.sealed,
-        [c.mac]: row.mac,
-        [c.status]: row.status,
-        [c.attempts]: 0,
-        [c.history]: '[]',
-        [c.nextAttemptAt]: data.nextAttemptAt,
-        [c.createdAt]: now,
-        [c.updatedAt]: now,
-        [c.publishedAt]: now,
-      });
+      // `transaction`: the outbox writes its row in the transaction of the user's change (services/outbound).
+      const trx = opts.transaction as Parameters<typeof insertReturningId>[3];
+      row.id = await insertReturningId(
+        strapi,
+        c.table,
+        {
+          [c.documentId]: row.documentId,
+          [c.eventId]: row.eventId,
+          [c.receivedAt]: now,
+          [c.action]: row.action,
+          [c.direction]: row.direction,
+          [c.params]: paramsJson,
+          [c.email]: row.email,
+          [c.contactKey]: row.contactKey,
+          [c.payload]: payloadJson,
+          [c.sealed]: row.sealed,
+          [c.mac]: row.mac,
+          [c.status]: row.status,
+          [c.attempts]: 0,
+          [c.history]: '[]',
+          [c.nextAttemptAt]: data.nextAttemptAt,
+          [c.createdAt]: now,
+          [c.updatedAt]: now,
+          [c.publishedAt]: now,
+        },
+        trx
+      );
       return row;
     },
 

@@ -1,6 +1,7 @@
 /** A delivery row, its statuses, and what is written on it. */
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../../../../shared/contracts/deliveries';
 import type { WebhookAction } from '../../../../shared/contracts/webhook';
+import type { DeliveryDirection, OutboundAction } from '../../../../shared/contracts/outbound';
 
 export { DELIVERY_STATUSES, type DeliveryStatus };
 
@@ -15,7 +16,9 @@ export interface NewDelivery {
    * (after a crash) finds the delivery it stored the first time: the column is unique.
    */
   eventId?: string;
-  action: WebhookAction;
+  action: WebhookAction | OutboundAction;
+  /** Default `inbound` (from Customerly); `outbound` for the outbox (services/outbound). */
+  direction?: DeliveryDirection;
   /** The query parameters, without the access key. */
   params: Record<string, unknown>;
   email?: string;
@@ -32,7 +35,8 @@ export interface StoredDelivery {
   id: number;
   documentId: string;
   eventId: string;
-  action: WebhookAction;
+  action: WebhookAction | OutboundAction;
+  direction?: DeliveryDirection | null;
   params: Record<string, unknown> | null;
   email: string | null;
   contactKey: string | null;

@@ -28,6 +28,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const queue = () => getService(strapi, 'queue');
   const active = new Map<number, Promise<unknown>>();
   const activeContacts = new Set<string>();
+  /** Outbound upserts in hand: while one runs, it takes the other due upserts with it (one batch at a time). */
+  let upsertsActive = 0;
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let stopping = false;
@@ -81,6 +83,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         for (const row of rows) {
           if (free <= 0 || stopping) break;
           if (active.has(row.id) || (row.contactKey && activeContacts.has(row.contactKey))) continue;
+          if (row.action === 'upsert' && upsertsActive > 0) continue;
           if (!(await queue().tryClaim(row, cfg.leaseMs))) continue;
           free--;
           claimed++;
@@ -103,11 +106,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   function run(row: QueueRow) {
     if (row.contactKey) activeContacts.add(row.contactKey);
+    const upsert = row.action === 'upsert';
+    if (upsert) upsertsActive++;
     const p = getService(strapi, 'runner')
       .execute(row)
       .catch((e: Error) => strapi.log.error(`[customerly] delivery ${row.id} crashed the worker: ${e.message}`))
       .finally(() => {
         active.delete(row.id);
+        if (upsert) upsertsActive--;
         if (row.contactKey) activeContacts.delete(row.contactKey);
         wake();
       });

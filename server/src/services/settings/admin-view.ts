@@ -109,6 +109,7 @@ export async function adminView(strapi: Core.Strapi, store: SettingsStore): Prom
       processing: merged.processing,
       tagRules: merged.tagRules,
       reconcile: merged.reconcile,
+      outbound: merged.outbound,
     },
     secrets,
     locked,

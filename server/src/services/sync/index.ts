@@ -9,6 +9,8 @@ import { learnContact } from './learn-contact';
 import { matchUser } from './user-match';
 import { createUser, updateUser } from './write-user';
 import type { SyncNotes, SyncOutcome, SyncRequest } from './types';
+import { withoutOutbound } from '../outbound/no-echo';
+import { inboundRows } from '../outbound/mapping';
 
 export { EVENTS } from './answer';
 export type { SyncAction, SyncOutcome, SyncRequest } from './types';
@@ -19,7 +21,16 @@ export type { SyncAction, SyncOutcome, SyncRequest } from './types';
  * Every action is a state sync, so running a delivery twice gives the same result.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
-  async run(req: SyncRequest, settings: PluginConfig): Promise<SyncOutcome> {
+  /**
+   * Every write of a delivery (a webhook, an import, a replay) is the plugin's own: it is never sent back to
+   * Customerly (outbound/no-echo.ts), and only the `in` and `both` rows of the field mapping apply.
+   */
+  run(req: SyncRequest, all: PluginConfig): Promise<SyncOutcome> {
+    const settings: PluginConfig = { ...all, fieldMapping: inboundRows(all.fieldMapping) };
+    return withoutOutbound(() => this.sync(req, settings));
+  },
+
+  async sync(req: SyncRequest, settings: PluginConfig): Promise<SyncOutcome> {
     const notes: SyncNotes = { warnings: [], secrets: [] };
 
     // 1. The contact: what the payload lacks comes from the API.

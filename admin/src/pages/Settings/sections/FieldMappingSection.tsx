@@ -12,9 +12,10 @@ import {
 import { Plus, Trash } from '@strapi/icons';
 import type * as React from 'react';
 import { mappingTypesFor } from '../../../../../shared/contracts/mapping-compat';
+import { MAPPING_DIRECTIONS, type MappingDirection } from '../../../../../shared/contracts/outbound';
 import { MAPPING_TYPES, type AdminSettings, type MappingRow } from '../../../../../shared/contracts/settings';
 import { Section } from '../../../components/Section';
-import { useT } from '../../../utils/useT';
+import { useT, type MessageKey } from '../../../utils/useT';
 import { prefilledType, targetTypesOf } from '../mappingIssues';
 import type { SettingsForm } from '../useSettingsForm';
 
@@ -121,7 +122,7 @@ function MappingRowFields({
   const rowError = form.errorOf(`fieldMapping.${i}`) ?? form.errorOf(path('writeEmpty'));
   return (
     <Grid.Root gap={3} data-testid={`mapping-row-${i}`}>
-      <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+      <Grid.Item col={3} s={12} direction="column" alignItems="stretch">
         <Field.Root name={path('from')} error={form.errorOf(path('from'))}>
           <Field.Label>{t('mapping.from')}</Field.Label>
           <TextInput
@@ -133,7 +134,7 @@ function MappingRowFields({
           <Field.Error />
         </Field.Root>
       </Grid.Item>
-      <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+      <Grid.Item col={3} s={12} direction="column" alignItems="stretch">
         <Field.Root name={path('to')} error={form.errorOf(path('to'))}>
           <Field.Label>{t('mapping.to')}</Field.Label>
           <SingleSelect
@@ -151,7 +152,7 @@ function MappingRowFields({
           <Field.Error />
         </Field.Root>
       </Grid.Item>
-      <Grid.Item col={3} s={10} direction="column" alignItems="stretch">
+      <Grid.Item col={2} s={6} direction="column" alignItems="stretch">
         <Field.Root
           name={path('type')}
           error={form.errorOf(path('type'))}
@@ -170,6 +171,23 @@ function MappingRowFields({
             ))}
           </SingleSelect>
           <Field.Hint />
+          <Field.Error />
+        </Field.Root>
+      </Grid.Item>
+      <Grid.Item col={3} s={4} direction="column" alignItems="stretch">
+        <Field.Root name={path('direction')} error={form.errorOf(path('direction'))}>
+          <Field.Label>{t('mapping.direction')}</Field.Label>
+          <SingleSelect
+            value={row.direction ?? 'in'}
+            onChange={(v) => onChange({ direction: String(v) as MappingDirection })}
+            disabled={disabled}
+          >
+            {MAPPING_DIRECTIONS.map((d) => (
+              <SingleSelectOption key={d} value={d}>
+                {t(`mapping.direction.${d}` as MessageKey)}
+              </SingleSelectOption>
+            ))}
+          </SingleSelect>
           <Field.Error />
         </Field.Root>
       </Grid.Item>

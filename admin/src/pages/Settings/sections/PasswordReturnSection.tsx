@@ -1,6 +1,7 @@
-import { Field, TextInput, Toggle } from '@strapi/design-system';
+import { Field, TextInput } from '@strapi/design-system';
 import type * as React from 'react';
 import { Section } from '../../../components/Section';
+import { ToggleField } from '../../../components/ToggleField';
 import { useT } from '../../../utils/useT';
 import type { SettingsForm } from '../useSettingsForm';
 
@@ -10,19 +11,14 @@ export function PasswordReturnSection({ form, disabled }: { form: SettingsForm; 
   const value = form.values.returnPassword;
   return (
     <Section title={t('password.title')} id="customerly-password">
-      <Field.Root name="returnPassword.enabled">
-        <Field.Label>{t('password.toggle')}</Field.Label>
-        <Toggle
-          onLabel={t('settings.toggleOn')}
-          offLabel={t('settings.toggleOff')}
-          checked={value.enabled}
-          onChange={(e: React.ChangeEvent<HTMLInputElement>) =>
-            form.set('returnPassword', { ...value, enabled: e.target.checked })
-          }
-          disabled={disabled}
-          data-testid="return-password-toggle"
-        />
-      </Field.Root>
+      <ToggleField
+        name="returnPassword.enabled"
+        label={t('password.toggle')}
+        checked={value.enabled}
+        onChange={(checked) => form.set('returnPassword', { ...value, enabled: checked })}
+        disabled={disabled}
+        testId="return-password-toggle"
+      />
       <Field.Root
         name="returnPassword.attribute"
         error={form.errorOf('returnPassword.attribute') ?? form.errorOf('returnPassword')}

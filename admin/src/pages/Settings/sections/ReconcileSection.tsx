@@ -1,4 +1,4 @@
-import { Field, Grid, Link, TextInput, Toggle, Typography } from '@strapi/design-system';
+import { Field, Grid, Link, TextInput, Typography } from '@strapi/design-system';
 import type * as React from 'react';
 import { Link as RouterLink } from 'react-router-dom';
 import { cronProblem } from '../../../../../shared/contracts/cron';
@@ -7,6 +7,7 @@ import { PLUGIN_ID } from '../../../../../shared/contracts/permissions';
 import type { AdminSettings } from '../../../../../shared/contracts/settings';
 import { Choice } from '../../../components/Choice';
 import { Section } from '../../../components/Section';
+import { ToggleField } from '../../../components/ToggleField';
 import { useT, type MessageKey } from '../../../utils/useT';
 import type { SettingsForm } from '../useSettingsForm';
 
@@ -36,17 +37,14 @@ export function ReconcileSection({
       </Typography>
       <Grid.Root gap={4}>
         <Grid.Item col={12} direction="column" alignItems="stretch">
-          <Field.Root name="reconcile.enabled">
-            <Field.Label>{t('reconcile.toggle')}</Field.Label>
-            <Toggle
-              onLabel={t('settings.toggleOn')}
-              offLabel={t('settings.toggleOff')}
-              checked={value.enabled}
-              onChange={(e: React.ChangeEvent<HTMLInputElement>) => set({ enabled: e.target.checked })}
-              disabled={disabled}
-              data-testid="reconcile-toggle"
-            />
-          </Field.Root>
+          <ToggleField
+            name="reconcile.enabled"
+            label={t('reconcile.toggle')}
+            checked={value.enabled}
+            onChange={(checked) => set({ enabled: checked })}
+            disabled={disabled}
+            testId="reconcile-toggle"
+          />
         </Grid.Item>
         <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
           <Field.Root
