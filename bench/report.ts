@@ -21,6 +21,7 @@ export const benchResultsSchema = z.object({
   /** SQLite only, read from the connection: absent from results written before `--sqlite-journal` existed. */
   sqliteJournal: z.object({ journalMode: z.string(), synchronous: z.string() }).optional(),
   import: figure.optional(),
+  outbound: figure.optional(),
   updateTags: figure.optional(),
   tagRules: figure.optional(),
   hasTagsPolicy: figure.optional(),
@@ -184,7 +185,34 @@ const ROWS: Row[] = [
     detail: ({ import: im }) => im && { measured: importCount(im), baseline: '', value: '' },
     cell: ({ import: im }) => im && importCount(im),
   },
+  {
+    figure: 'registrations with outbound on, against off',
+    target: '≥ 0.9',
+    detail: ({ outbound: o }) =>
+      o && {
+        measured: `${o.onPerSecond}/s (${o.concurrency} senders)`,
+        baseline: `outbound off ${o.offPerSecond}/s`,
+        value: `${o.ratio}`,
+      },
+    cell: ({ outbound: o }) => o && `${o.ratio} (${o.onPerSecond}/s vs ${o.offPerSecond}/s)`,
+  },
+  {
+    figure: 'outbound: users registered with it on, in Customerly',
+    target: 'all, each once',
+    detail: ({ outbound: o }) => o && { measured: outboundCount(o), baseline: '', value: '' },
+    cell: ({ outbound: o }) => o && outboundCount(o),
+  },
 ];
+
+/** How many of the users registered with outbound on reached Customerly, in how many requests. */
+function outboundCount(o: Record<string, unknown>): string {
+  const problems = [
+    o.missing ? `${o.missing} missing` : '',
+    o.sentMoreThanOnce ? `${o.sentMoreThanOnce} more than once` : '',
+    o.sentWhileOff ? `${o.sentWhileOff} registered with it off sent` : '',
+  ].filter(Boolean);
+  return `${o.delivered} / ${o.registeredWithOutboundOn} in ${o.postUsersRequests} POST /users (${problems.length ? problems.join(', ') : 'each once'})`;
+}
 
 function importCount(im: Record<string, unknown>): string {
   const each = im.exactlyOnce ? 'each once' : `${im.missing} missing, ${im.unexpected} unexpected`;

@@ -15,6 +15,8 @@
  *  6. an app route behind the has-tags policy vs the same route without it.
  *  7. an import job (mode create, into an empty users table) vs the `add` loop of 2; its RSS growth; each contact
  *     exactly once (bench/import-figure.ts).
+ *  8. registrations (`/api/auth/local/register`, 8 senders) with outbound on vs off, interleaved; every user
+ *     registered with it on reaches the fake Customerly, once, in how many `POST /users` (bench/outbound-figure.ts).
  *
  * BENCH_SCALE=0.2 runs a smaller version (for a quick check). BENCH_ONLY=import,add (a comma list of the figures'
  * names: FIGURES below) runs only those; all by default. BENCH_RESULTS_DIR writes the results elsewhere than
@@ -30,6 +32,7 @@ import { startStrapi } from '../tests/helpers/strapi';
 import { pool } from '../tests/helpers/processes';
 import { databaseInfo } from './database-info';
 import { measureImport } from './import-figure';
+import { measureOutbound } from './outbound-figure';
 import { benchOptions, type BenchOptions } from './options';
 import { DEFAULT_RESULTS_DIR, regenerateReadme } from './readme-table';
 import { benchResultsSchema, runMarkdown } from './report';
@@ -44,7 +47,16 @@ const pct = (sorted: number[], p: number) =>
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 /** The figures, by their key in latest-<run>.json. */
-const FIGURES = ['import', 'updateTags', 'tagRules', 'hasTagsPolicy', 'add', 'apiCallsPerDelivery', 'burst'] as const;
+const FIGURES = [
+  'import',
+  'outbound',
+  'updateTags',
+  'tagRules',
+  'hasTagsPolicy',
+  'add',
+  'apiCallsPerDelivery',
+  'burst',
+] as const;
 type Figure = (typeof FIGURES)[number];
 const ONLY = (process.env.BENCH_ONLY ?? '')
   .split(',')
@@ -151,8 +163,18 @@ async function measure(options: BenchOptions, db: TestDatabase): Promise<Record<
     );
   }
 
+  // 8. Registrations with outbound on against off, before the figures below add their users.
+  if (wants('outbound')) {
+    const ob = await measureOutbound({ strapi, fake, baseUrl: app.baseUrl, registrations: n(1000), concurrency: 8 });
+    results.outbound = ob;
+    console.log('outbound', ob);
+    console.log(
+      `outbound: ${ob.delivered} of ${ob.registeredWithOutboundOn} users registered with it on reached Customerly (${ob.missing} missing, ${ob.sentMoreThanOnce} more than once, ${ob.sentWhileOff} registered with it off sent) in ${ob.postUsersRequests} POST /users`
+    );
+  }
+
   const USERS = n(2000);
-  const needsUsers = FIGURES.some((f) => f !== 'import' && f !== 'add' && wants(f));
+  const needsUsers = FIGURES.some((f) => !['import', 'outbound', 'add'].includes(f) && wants(f));
   for (let i = 0; needsUsers && i < USERS; i++) {
     await strapi.db.query(USER).create({
       data: {
