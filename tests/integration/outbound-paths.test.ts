@@ -92,6 +92,51 @@ describe('outbound: every path that writes a user (real Strapi, fake Customerly)
     assert.equal(fake.getUser('reg1@example.com')?.user_id, String(user.id));
   });
 
+  it('with email confirmation on, a registration reaches Customerly only once its email is confirmed', async () => {
+    const advanced = app.strapi.store({ type: 'plugin', name: 'users-permissions', key: 'advanced' });
+    const saved = (await advanced.get()) as Record<string, unknown>;
+    await advanced.set({ value: { ...saved, email_confirmation: true } });
+    try {
+      fresh();
+      // Whoever types the victim's email registers: nothing may reach the victim's contact yet.
+      const res = await fetch(`${app.baseUrl}/api/auth/local/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'claimer', email: 'victim@example.com', password: 'Passw0rd!x' }),
+      });
+      assert.equal(res.status, 200, await res.clone().text());
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.deepEqual(
+        (await outboundSettled(app.strapi)).filter((r) => r.email === 'victim@example.com'),
+        [],
+        'no outbound row for an unconfirmed email'
+      );
+      assert.equal(fake.getUser('victim@example.com'), undefined);
+
+      // The owner of the mailbox confirms (the link of the confirmation email): now it is sent.
+      const user = (await app.strapi.db
+        .query(USER_UID)
+        .findOne({ where: { email: 'victim@example.com' }, select: ['id', 'confirmationToken'] })) as {
+        id: number;
+        confirmationToken: string;
+      };
+      const confirm = await fetch(
+        `${app.baseUrl}/api/auth/email-confirmation?confirmation=${encodeURIComponent(user.confirmationToken)}`,
+        { redirect: 'manual' }
+      );
+      assert.ok([200, 301, 302].includes(confirm.status), `confirmation answered ${confirm.status}`);
+      const rows = (await outboundSettled(app.strapi)).filter((r) => r.email === 'victim@example.com');
+      assert.deepEqual(
+        rows.map((r) => [r.action, r.status]),
+        [['upsert', 'done']]
+      );
+      assert.equal(fake.getUser('victim@example.com')?.user_id, String(user.id));
+    } finally {
+      fresh();
+      await advanced.set({ value: saved });
+    }
+  });
+
   it('the Content Manager: create with mapped fields and tags, change fields, tags, email; delete', async () => {
     const tags: Array<{ id: number; name: string }> = await app.strapi.db
       .query(TAG_UID)

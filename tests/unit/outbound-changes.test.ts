@@ -191,3 +191,30 @@ describe('no echo', () => {
     assert.equal(outboundMuted(), false);
   });
 });
+
+describe('outbound: an unconfirmed email speaks for no Customerly contact (email confirmation on)', () => {
+  const user = (confirmed: boolean, tags?: string[]) => ({ ...snap('victim@example.com', {}, tags), confirmed });
+
+  it('a registration that still has to confirm its email stores nothing', () => {
+    assert.deepEqual(createdRecords(user(false, ['Pro']), cfg(), true), []);
+    // Without email confirmation users-permissions proves nothing: the email is trusted as typed.
+    assert.equal(createdRecords(user(false), cfg(), false).length, 1);
+  });
+
+  it('its changes store nothing until it confirms; confirming sends it as a creation, with its tags', () => {
+    assert.deepEqual(updatedRecords(user(false), { ...user(false), values: { plan: 'x' } }, cfg(), true), []);
+    const confirmed = updatedRecords(user(false), user(true, ['Pro']), cfg(), true);
+    assert.deepEqual(
+      confirmed.map((r) => [r.action, r.email, r.payload]),
+      [
+        ['upsert', 'victim@example.com', { user: { id: 7, documentId: 'doc7' }, reason: 'create' }],
+        ['tags', 'victim@example.com', { add: ['Pro'], remove: [] }],
+      ]
+    );
+  });
+
+  it('deleting an unconfirmed user deletes nothing in Customerly', () => {
+    assert.deepEqual(deletedRecords(user(false), cfg({ onDelete: true }), true), []);
+    assert.equal(deletedRecords(user(true), cfg({ onDelete: true }), true).length, 1);
+  });
+});

@@ -10,7 +10,18 @@ export interface UserSnapshot {
   values: Record<string, unknown>;
   /** Undefined when the write did not touch the tags (they were not read). */
   tags?: string[];
+  /** users-permissions' `confirmed`: whether the user proved the email (when email confirmation is on). */
+  confirmed?: boolean;
 }
+
+/**
+ * Whether a user's email may speak for a Customerly contact. With users-permissions' email confirmation on, an
+ * unconfirmed email is only a claim: whoever registers victim@example.com must not write into, tag or delete the
+ * victim's contact. Such a user is sent once confirmed (as if created then). With confirmation off, users-permissions
+ * proves nothing and the site trusts the email as typed; so does the outbox (README, "Outbound").
+ */
+export const emailProven = (user: Pick<UserSnapshot, 'confirmed'>, confirmationRequired: boolean): boolean =>
+  !confirmationRequired || user.confirmed === true;
 
 /** One outbox record to store (services/delivery/store.ts create, direction `outbound`). */
 export interface OutboxRecord {
@@ -25,9 +36,9 @@ const sameTag = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 const minus = (a: string[], b: string[]) => a.filter((x) => !b.some((y) => sameTag(x, y)));
 
 /** What a user's creation sends: the upsert, then its tags (never in the upsert: see README, "Outbound"). */
-export function createdRecords(user: UserSnapshot, cfg: OutboundConfig): OutboxRecord[] {
+export function createdRecords(user: UserSnapshot, cfg: OutboundConfig, confirmationRequired = false): OutboxRecord[] {
   const out: OutboxRecord[] = [];
-  if (!user.email) return out;
+  if (!user.email || !emailProven(user, confirmationRequired)) return out;
   if (cfg.onCreate)
     out.push({ action: 'upsert', email: key(user.email), userId: user.id, payload: upsertPayload(user, 'create') });
   if (cfg.onTags && user.tags?.length) {
@@ -42,9 +53,16 @@ export function createdRecords(user: UserSnapshot, cfg: OutboundConfig): OutboxR
  * whether a `user_id` finds the old contact is unknown): the new email is upserted as a contact of its own and given
  * all the user's tags; the old contact is left as it is.
  */
-export function updatedRecords(before: UserSnapshot, after: UserSnapshot, cfg: OutboundConfig): OutboxRecord[] {
+export function updatedRecords(
+  before: UserSnapshot,
+  after: UserSnapshot,
+  cfg: OutboundConfig,
+  confirmationRequired = false
+): OutboxRecord[] {
   const out: OutboxRecord[] = [];
-  if (!after.email) return out;
+  if (!after.email || !emailProven(after, confirmationRequired)) return out;
+  // Just confirmed: the user reaches Customerly now, as a creation (with its tags).
+  if (!emailProven(before, confirmationRequired)) return createdRecords(after, cfg, confirmationRequired);
   const email = key(after.email);
   const emailChanged = key(before.email ?? '') !== email;
   const fields = Object.keys(after.values).filter((a) => a !== 'email' && changed(before.values[a], after.values[a]));
@@ -66,9 +84,13 @@ export function updatedRecords(before: UserSnapshot, after: UserSnapshot, cfg: O
   return out;
 }
 
-/** What a deletion sends (only with `onDelete`). */
-export function deletedRecords(before: Pick<UserSnapshot, 'id' | 'email'>, cfg: OutboundConfig): OutboxRecord[] {
-  if (!cfg.onDelete || !before.email) return [];
+/** What a deletion sends (only with `onDelete`, and only for a user whose email was proven). */
+export function deletedRecords(
+  before: Pick<UserSnapshot, 'id' | 'email' | 'confirmed'>,
+  cfg: OutboundConfig,
+  confirmationRequired = false
+): OutboxRecord[] {
+  if (!cfg.onDelete || !before.email || !emailProven(before, confirmationRequired)) return [];
   return [{ action: 'delete', email: key(before.email), userId: before.id, payload: { email: key(before.email) } }];
 }
 

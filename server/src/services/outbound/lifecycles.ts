@@ -51,13 +51,21 @@ export function watchUsers(strapi: Core.Strapi): void {
     return s.outbound.enabled ? s : null;
   };
 
+  /** Whether users-permissions asks new users to confirm their email (its advanced settings). */
+  const confirmationRequired = async (): Promise<boolean> => {
+    const advanced = (await strapi.store({ type: 'plugin', name: 'users-permissions', key: 'advanced' }).get()) as {
+      email_confirmation?: unknown;
+    } | null;
+    return advanced?.email_confirmation === true;
+  };
+
   /** The user's email, watched attributes and (when `withTags`) tag names, read in the write's transaction. */
   async function snapshot(where: Record<string, unknown>, s: PluginConfig, withTags: boolean) {
     const tagsField = tagsFieldOf(strapi);
     const attributes = watchedAttributes(s.fieldMapping).filter((a) => a in strapi.contentType(USER_UID).attributes);
     const row = (await strapi.db.query(USER_UID).findOne({
       where,
-      select: ['id', 'documentId', ...attributes],
+      select: ['id', 'documentId', 'confirmed', ...attributes],
       ...(withTags ? { populate: { [tagsField]: { select: ['name'] } } } : {}),
     })) as (Record<string, unknown> & { id: number; documentId?: string; email?: string }) | null;
     if (!row) return null;
@@ -66,7 +74,15 @@ export function watchUsers(strapi: Core.Strapi): void {
     const tags = withTags
       ? ((row[tagsField] as Array<{ name: string }> | undefined) ?? []).map((t) => t.name)
       : undefined;
-    return { id: row.id, documentId: row.documentId, email: String(row.email ?? ''), values, tags } as UserSnapshot;
+    const confirmed = row.confirmed === true || row.confirmed === 1;
+    return {
+      id: row.id,
+      documentId: row.documentId,
+      email: String(row.email ?? ''),
+      values,
+      tags,
+      confirmed,
+    } as UserSnapshot;
   }
 
   const touchesTags = (event: UserEvent) => !!event.params.data && tagsFieldOf(strapi) in event.params.data;
@@ -103,7 +119,7 @@ export function watchUsers(strapi: Core.Strapi): void {
       const id = Number(event.result?.id);
       if (!s || !Number.isFinite(id)) return;
       const user = await snapshot({ id }, s, s.outbound.onTags);
-      if (user) await store(createdRecords(user, s.outbound));
+      if (user) await store(createdRecords(user, s.outbound, await confirmationRequired()));
     },
 
     async beforeUpdate(event: UserEvent) {
@@ -124,7 +140,7 @@ export function watchUsers(strapi: Core.Strapi): void {
       if (!after) return;
       // The tags are compared only when the write touched them (else `before` did not read them).
       const before = saved.withTags ? saved.before : { ...saved.before, tags: after.tags };
-      await store(updatedRecords(before, after, s.outbound));
+      await store(updatedRecords(before, after, s.outbound, await confirmationRequired()));
     },
 
     async beforeDelete(event: UserEvent) {
@@ -138,7 +154,7 @@ export function watchUsers(strapi: Core.Strapi): void {
       const before = event.state.outboundBefore as UserSnapshot | undefined;
       if (!before || !event.result) return;
       const s = await settings();
-      if (s) await store(deletedRecords(before, s.outbound));
+      if (s) await store(deletedRecords(before, s.outbound, await confirmationRequired()));
     },
   });
 }
