@@ -291,7 +291,7 @@ browserSuite('the first run in Chromium, then the rest of the panel', () => {
     // The contact's latest delivery: no newer one, so no question.
     await page.goto(`${logUrl()}?email=grace&action=update_tags`);
     const row = deliveryRow(GRACE, 'update_tags');
-    const attempts = row.locator('td').nth(4);
+    const attempts = row.getByTestId('delivery-attempts');
     const before = Number(await attempts.innerText());
     await row.getByRole('button', { name: 'Details' }).click();
     await page.getByTestId('delivery-detail').waitFor();
@@ -299,7 +299,8 @@ browserSuite('the first run in Chromium, then the rest of the panel', () => {
     await notification(/Replayed: HTTP 200/);
     await page.keyboard.press('Escape');
     await page.waitForFunction(
-      ([n]) => document.querySelectorAll('[data-testid=delivery-row] td')[4]?.textContent === String(n),
+      ([n]) =>
+        document.querySelector('[data-testid=delivery-row] [data-testid=delivery-attempts]')?.textContent === String(n),
       [before + 1]
     );
   });

@@ -60,7 +60,7 @@ export function DeliveriesTable({ rows, onOpen }: Props) {
             <Td>
               <StatusBadge status={d.status} warnings={d.warnings.length} />
             </Td>
-            <Td>
+            <Td data-testid="delivery-attempts">
               <Typography>{d.attempts ?? 0}</Typography>
             </Td>
             <Td>
