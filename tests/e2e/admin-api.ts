@@ -84,3 +84,28 @@ export async function login(baseUrl: string, email: string, password: string): P
     },
   };
 }
+
+/**
+ * Invites an admin into a role through the admin API (as `inviter`) and completes the registration through
+ * `/admin/register`, as the invited person would: their password, to sign in with.
+ */
+export async function inviteAdmin(
+  inviter: AdminSession,
+  baseUrl: string,
+  person: { firstname: string; lastname: string; email: string; roleId: number }
+): Promise<string> {
+  const { firstname, lastname, email, roleId } = person;
+  const created = await inviter.call('POST', '/admin/users', { firstname, lastname, email, roles: [roleId] });
+  if (created.status !== 201) throw new Error(`inviting ${email}: ${created.status} ${JSON.stringify(created.json)}`);
+  const password = strongPassword();
+  const reg = await fetch(`${baseUrl}/admin/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      registrationToken: created.json.data.registrationToken,
+      userInfo: { firstname, lastname, password },
+    }),
+  });
+  if (reg.status !== 200) throw new Error(`registering ${email}: ${reg.status} ${await reg.text()}`);
+  return password;
+}

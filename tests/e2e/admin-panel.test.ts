@@ -10,7 +10,7 @@ import { after, before, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { startFakeCustomerly, userWebhook, type FakeCustomerly } from '../fake-customerly';
 import type { AnswerJson } from '../helpers/strapi';
-import { login, strongPassword, type AdminSession } from './admin-api';
+import { inviteAdmin, login, type AdminSession } from './admin-api';
 import { browserSuite, openPage, signIn, startAdminSession, type AdminBrowserSession } from './harness';
 
 const GRACE = 'grace.hopper@example.test';
@@ -326,23 +326,12 @@ browserSuite('the first run in Chromium, then the rest of the panel', () => {
     });
     assert.equal(role.status, 201, JSON.stringify(role.json));
     const email = 'editor@example.test';
-    const created = await admin.call('POST', '/admin/users', {
+    const password = await inviteAdmin(admin, baseUrl, {
       firstname: 'Ed',
       lastname: 'Itor',
       email,
-      roles: [role.json.data.id],
+      roleId: role.json.data.id,
     });
-    assert.equal(created.status, 201, JSON.stringify(created.json));
-    const password = strongPassword();
-    const reg = await fetch(`${baseUrl}/admin/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        registrationToken: created.json.data.registrationToken,
-        userInfo: { firstname: 'Ed', lastname: 'Itor', password },
-      }),
-    });
-    assert.equal(reg.status, 200, await reg.text());
 
     const p = await openPage(session.browser);
     try {

@@ -12,7 +12,7 @@ import type { Locator, Page } from 'playwright-core';
 import { ACTIONS } from '../../shared/contracts/permissions';
 import { startFakeCustomerly, userWebhook, type FakeCustomerly } from '../fake-customerly';
 import type { AnswerJson } from '../helpers/strapi';
-import { login, strongPassword, type AdminSession } from './admin-api';
+import { inviteAdmin, login, type AdminSession } from './admin-api';
 import { browserSuite, openPage, signIn, startAdminSession, type AdminBrowserSession } from './harness';
 
 const KEY = randomBytes(32).toString('base64url');
@@ -304,23 +304,12 @@ browserSuite('Customerly jobs page in Chromium', () => {
     });
     assert.equal(perms.status, 200, JSON.stringify(perms.json));
     const email = 'jobs.reader@example.test';
-    const created = await admin.call('POST', '/admin/users', {
+    const password = await inviteAdmin(admin, baseUrl, {
       firstname: 'Jo',
       lastname: 'Reader',
       email,
-      roles: [role.json.data.id],
+      roleId: role.json.data.id,
     });
-    assert.equal(created.status, 201, JSON.stringify(created.json));
-    const password = strongPassword();
-    const reg = await fetch(`${baseUrl}/admin/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        registrationToken: created.json.data.registrationToken,
-        userInfo: { firstname: 'Jo', lastname: 'Reader', password },
-      }),
-    });
-    assert.equal(reg.status, 200, await reg.text());
 
     let id = '';
     const p = await openPage(session.browser);
