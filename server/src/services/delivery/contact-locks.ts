@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { CONTACT_LOCK_UID } from '../../content-types';
-import { lazy, tableColumns } from './columns';
+import { lazy, tableColumns, type Knex } from './columns';
+
+/** Where a statement runs: the app's connection, or a transaction of it (a knex transaction is called the same way). */
+export type Db = Knex;
 
 /** How a claim or a contact lock names its holder: the process, then the delivery (see queue.ts). */
 export const claimOwner = (processId: string, deliveryId: number) => `${processId}#${deliveryId}`;
@@ -26,13 +29,27 @@ export function createContactLocks(strapi: Core.Strapi, processId: string) {
     for (const wake of set) wake();
   };
 
+  /**
+   * Drops this delivery's lock on the contact, without waking anyone: a claim that did not go through, or a release
+   * inside a transaction (then contactReleased wakes them once it commits).
+   */
+  async function dropLock(contactKey: string, deliveryId: number, db: Db = knex()): Promise<void> {
+    const l = L();
+    await db(l.table)
+      .where({ [l.contactKey]: contactKey, [l.lockedBy]: claimOwner(processId, deliveryId) })
+      .delete();
+  }
+
   return {
-    /** Holds a contact for one delivery. Takes over a lock whose lease has expired. */
-    async lockContact(contactKey: string, deliveryId: number, leaseMs: number): Promise<boolean> {
+    /**
+     * Holds a contact for one delivery. Takes over a lock whose lease has expired. `db`: a transaction to run in (the
+     * claim's: queue.ts).
+     */
+    async lockContact(contactKey: string, deliveryId: number, leaseMs: number, db: Db = knex()): Promise<boolean> {
       const l = L();
       const owner = claimOwner(processId, deliveryId);
       const now = Date.now();
-      await knex()(l.table)
+      await db(l.table)
         .insert({
           [l.contactKey]: contactKey,
           [l.lockedBy]: owner,
@@ -41,10 +58,10 @@ export function createContactLocks(strapi: Core.Strapi, processId: string) {
         })
         .onConflict(l.contactKey)
         .ignore();
-      const row = await knex()(l.table).where(l.contactKey, contactKey).first(l.lockedBy, l.lockedUntil);
+      const row = await db(l.table).where(l.contactKey, contactKey).first(l.lockedBy, l.lockedUntil);
       if (row?.[l.lockedBy] === owner) return true;
       if (row && Number(row[l.lockedUntil]) < now) {
-        const taken = await knex()(l.table)
+        const taken = await db(l.table)
           .where(l.contactKey, contactKey)
           .andWhere(l.lockedUntil, '<', now)
           .update({ [l.lockedBy]: owner, [l.lockedUntil]: now + leaseMs });
@@ -53,25 +70,22 @@ export function createContactLocks(strapi: Core.Strapi, processId: string) {
       return false;
     },
 
-    /** Drops this delivery's lock on the contact, without waking anyone (a claim that did not go through). */
-    async dropLock(contactKey: string, deliveryId: number): Promise<void> {
-      const l = L();
-      await knex()(l.table)
-        .where({ [l.contactKey]: contactKey, [l.lockedBy]: claimOwner(processId, deliveryId) })
-        .delete();
-    },
+    dropLock,
 
     /** Releases the contact once its delivery is done, and wakes the requests of this process waiting for it. */
     async unlockContact(contactKey: string, deliveryId: number): Promise<void> {
-      const l = L();
       try {
-        await knex()(l.table)
-          .where({ [l.contactKey]: contactKey, [l.lockedBy]: claimOwner(processId, deliveryId) })
-          .delete();
+        await dropLock(contactKey, deliveryId);
       } finally {
         notify(contactKey);
       }
     },
+
+    /**
+     * Wakes the requests of this process waiting for the contact: after a transaction that dropped its lock
+     * (dropLock with that transaction) has committed.
+     */
+    contactReleased: notify,
 
     /** Resolves when this process releases the contact, or after `ms` (another process may release it). */
     waitForContact(contactKey: string, ms: number): Promise<void> {

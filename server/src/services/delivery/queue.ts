@@ -4,7 +4,7 @@ import type { Core } from '@strapi/strapi';
 import { DELIVERY_UID } from '../../content-types';
 import { isTransient } from '../../utils/transient';
 import { lazy, queueColumns, type QueryBuilder } from './columns';
-import { claimOwner, createContactLocks } from './contact-locks';
+import { claimOwner, createContactLocks, type Db } from './contact-locks';
 import { createHeartbeats } from './heartbeats';
 import { FINAL_STATUSES, PENDING_STATUSES } from './types';
 
@@ -46,15 +46,48 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const heartbeats = createHeartbeats(strapi, processId);
 
   /** Whether an earlier delivery of the same contact still waits or runs (then this one must wait its turn). */
-  async function hasEarlierPending(row: QueueRow): Promise<boolean> {
+  async function hasEarlierPending(row: QueueRow, db: Db = knex()): Promise<boolean> {
     if (!row.contactKey) return false;
     const d = D();
-    const earlier = await knex()(d.table)
+    const earlier = await db(d.table)
       .where(d.contactKey, row.contactKey)
       .andWhere(d.id, '<', row.id)
       .whereIn(d.status, [...PENDING_STATUSES])
       .first(d.id);
     return !!earlier;
+  }
+
+  /**
+   * The claim's statements, in the caller's transaction `db` (tryClaim's own, or the intake's: the delivery stored
+   * already claimed). Short, with no other await in between: on SQLite the transaction holds the only connection.
+   */
+  async function claimIn(db: Db, row: QueueRow, leaseMs: number): Promise<boolean> {
+    const d = D();
+    // The lock first: a write, so that SQLite takes its write lock at the start of the transaction (a transaction
+    // that reads first and then writes fails at once with SQLITE_BUSY when another process writes meanwhile), and
+    // the earlier deliveries are then read while no other claim of the contact can start.
+    if (row.contactKey && !(await locks.lockContact(row.contactKey, row.id, leaseMs, db))) return false;
+    if (await hasEarlierPending(row, db)) {
+      if (row.contactKey) await locks.dropLock(row.contactKey, row.id, db);
+      return false;
+    }
+    const now = Date.now();
+    const claimed = await db(d.table)
+      .where(d.id, row.id)
+      .andWhere((q: QueryBuilder) =>
+        q
+          .where(d.status, 'queued')
+          .orWhere((q2: QueryBuilder) => q2.where(d.status, 'processing').andWhere(d.lockedUntil, '<', now))
+      )
+      .update({
+        [d.status]: 'processing',
+        [d.lockedBy]: claimOwner(processId, row.id),
+        [d.lockedUntil]: now + leaseMs,
+        [d.attempts]: db.raw('?? + 1', [d.attempts]),
+      });
+    if (Number(claimed) === 1) return true;
+    if (row.contactKey) await locks.dropLock(row.contactKey, row.id, db);
+    return false;
   }
 
   return {
@@ -66,38 +99,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /**
      * Claims one delivery for this process if it is its turn: no earlier delivery of its contact pending, the
      * contact free, and the delivery still queued (or its claim expired). Returns false when another process
-     * has it or it must wait.
+     * has it or it must wait. One transaction, so one commit: the contact's lock and the claim are written together
+     * (claimIn), and a claim that does not go through leaves nothing behind.
      */
     async tryClaim(row: QueueRow, leaseMs: number): Promise<boolean> {
-      if (await hasEarlierPending(row)) return false;
-      const d = D();
       try {
-        // Plain statements, not a transaction: on SQLite (one connection) a transaction held across awaits stalls
-        // every other query of the process.
-        if (row.contactKey && !(await locks.lockContact(row.contactKey, row.id, leaseMs))) return false;
-        const now = Date.now();
-        const claimed = await knex()(d.table)
-          .where(d.id, row.id)
-          .andWhere((q: QueryBuilder) =>
-            q
-              .where(d.status, 'queued')
-              .orWhere((q2: QueryBuilder) => q2.where(d.status, 'processing').andWhere(d.lockedUntil, '<', now))
-          )
-          .update({
-            [d.status]: 'processing',
-            [d.lockedBy]: claimOwner(processId, row.id),
-            [d.lockedUntil]: now + leaseMs,
-            [d.attempts]: knex().raw('?? + 1', [d.attempts]),
-          });
-        if (Number(claimed) === 1) return true;
-        if (row.contactKey) await locks.dropLock(row.contactKey, row.id);
-        return false;
+        return await knex().transaction((trx: Db) => claimIn(trx, row, leaseMs));
       } catch (e) {
         // A deadlock or busy database while claiming only means "not now": the caller tries again later.
         if (isTransient(e)) return false;
         throw e;
       }
     },
+
+    claimIn,
 
     /** Due deliveries in arrival order, oldest first. */
     async due(limit: number): Promise<QueueRow[]> {

@@ -8,11 +8,12 @@ import { REFUSALS, errorAnswer, failureAnswer, retryAnswer, type WebhookAnswer }
 import { extractContact, type ContactInput } from '../webhook/contact';
 import { parseParams, type WebhookParams } from '../webhook/params';
 import { restoreLegacySecrets, restorePayloadSecrets } from '../webhook/payload-secrets';
-import type { SyncAction } from '../sync/types';
+import type { SyncAction, SyncOutcome } from '../sync/types';
 import { isOutboundAction } from '../outbound';
 import { splitOrigin, type DeliveryOrigin } from './origin';
+import type { Db } from './contact-locks';
 import type { QueueRow } from './queue';
-import type { StoredDelivery } from './store';
+import type { DeliveryOutcome, StoredDelivery } from './store';
 
 /** The longest Retry-After the queue honours: a day. */
 const MAX_RETRY_AFTER_MS = 86_400_000;
@@ -66,6 +67,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (row.contactKey) await queue().unlockContact(row.contactKey, row.id);
   };
 
+  /** A sync's outcome as the delivery records it (redacted: no secret is stored), and the answer's body. */
+  function recorded(outcome: SyncOutcome): { body: Record<string, unknown>; record: DeliveryOutcome } {
+    const body = redactValue(outcome.body, outcome.secrets) as Record<string, unknown>;
+    // The warnings as the answer gives them (redacted): the password not returned, the email not sent, the tags
+    // unknown. The delivery is done all the same.
+    const warnings = Array.isArray(body.warnings) ? body.warnings.filter((w) => typeof w === 'string') : [];
+    return { body, record: { status: outcome.status, result: body, warnings, userId: outcome.userId } };
+  }
+
+  /** The outcome recorded and the contact's lock dropped, in `trx` (the caller wakes the contact's waiters after). */
+  async function settleIn(trx: Db, delivery: StoredDelivery, row: QueueRow, outcome: SyncOutcome): Promise<void> {
+    await record().finish(delivery, recorded(outcome).record, trx);
+    if (row.contactKey) await queue().dropLock(row.contactKey, row.id, trx);
+  }
+
   return {
     /** Records a failed attempt (retried with back-off while attempts remain, else failed): for the outbound sender. */
     fail: failed,
@@ -101,24 +117,29 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           );
         }
       }
+      // The outcome is recorded and the contact released in one transaction: the user's write's when the sync can
+      // (sync/index.ts `settle`), else its own. One commit, where there were three or four.
+      let released = false;
       try {
         const { params, contact, origin } = received(delivery);
         const outcome = await getService(strapi, 'sync').run(
           { action: params.action as SyncAction, params, contact, eventId: delivery.eventId, origin },
-          settings
+          settings,
+          (done, trx) => settleIn(trx, delivery, row, done)
         );
-        const body = redactValue(outcome.body, outcome.secrets) as Record<string, unknown>;
-        // The warnings as the answer gives them (redacted): the password not returned, the email not sent, the tags
-        // unknown. The delivery is done all the same.
-        const warnings = Array.isArray(body.warnings) ? body.warnings.filter((w) => typeof w === 'string') : [];
-        await record().finish(delivery, { status: outcome.status, result: body, warnings, userId: outcome.userId });
-        return { status: 200, body };
+        if (!outcome.settled) {
+          await strapi.db.connection.transaction((trx: Db) => settleIn(trx, delivery, row, outcome));
+        }
+        released = true;
+        if (row.contactKey) queue().contactReleased(row.contactKey);
+        return { status: 200, body: recorded(outcome).body };
       } catch (e) {
         return await failed(e, delivery, settings);
       } finally {
-        await release(row).catch((err: Error) =>
-          strapi.log.error(`[customerly] could not release contact lock: ${err.message}`)
-        );
+        if (!released)
+          await release(row).catch((err: Error) =>
+            strapi.log.error(`[customerly] could not release contact lock: ${err.message}`)
+          );
       }
     },
   };

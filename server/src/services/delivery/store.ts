@@ -6,6 +6,9 @@ import { KEY_LABELS, SecretBox, deriveKey, keyMaterial } from '../../utils/encry
 import { getService } from '../../utils/get-service';
 import { FORGED_ERROR, REFUSALS, errorAnswer, type WebhookAnswer } from '../webhook/answers';
 import { insertReturningId, lazy, newDocumentId, tableColumns } from './columns';
+import type { Db } from './contact-locks';
+import { createGroupCommit } from './group-commit';
+import type { QueueRow } from './queue';
 import { deliverySigner } from './mac';
 import { createTestRecorder } from './test-deliveries';
 import { createUserLink } from './user-link';
@@ -46,6 +49,13 @@ const COLUMN_ATTRIBUTES = [
 ] as const;
 
 /**
+ * The intake's group commit (group-commit.ts): how long a batch waits, at most, for the requests already on their way,
+ * and the most deliveries one transaction stores.
+ */
+const INTAKE_GATHER_MS = 4;
+const INTAKE_MAX_BATCH = 64;
+
+/**
  * The delivery store (service `delivery-record`): stores each delivery before it is processed, signs it, and records
  * every attempt's outcome on it.
  */
@@ -64,8 +74,35 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const processId = (): string => getService(strapi, 'queue').processId;
 
   const columns = lazy(() => tableColumns(strapi, DELIVERY_UID, COLUMN_ATTRIBUTES));
+  const intake = createGroupCommit(() => strapi.db.connection, {
+    gatherMs: INTAKE_GATHER_MS,
+    maxBatch: INTAKE_MAX_BATCH,
+  });
 
   return {
+    /**
+     * A request arrives at the intake: its delivery will be stored in a transaction shared with the requests around
+     * it (group-commit.ts). The caller commits its work through the ticket, or leaves.
+     */
+    arrive: () => intake.arrive(),
+
+    /**
+     * Stores a new delivery in `trx` and claims it there for this process when it is its contact's turn
+     * (queue.claimIn): the delivery, its claim and its contact's lock in one commit. Returns the delivery as claimed
+     * (processing, one attempt) or as stored (queued, when an earlier delivery of the contact is pending or the
+     * contact is held).
+     */
+    async createClaimed(
+      input: NewDelivery,
+      leaseMs: number,
+      trx: Db
+    ): Promise<{ delivery: StoredDelivery; claimed: boolean }> {
+      const delivery = await this.create(input, { transaction: trx });
+      const row: QueueRow = { id: delivery.id, contactKey: delivery.contactKey, attempts: 0 };
+      if (!(await getService(strapi, 'queue').claimIn(trx, row, leaseMs))) return { delivery, claimed: false };
+      return { delivery: { ...delivery, status: 'processing', attempts: 1 }, claimed: true };
+    },
+
     /**
      * Stores a new delivery with one INSERT. The delivery table is written with plain statements on the hot path
      * (the webhook intake and every outcome): Strapi's query engine adds a read before and after each write and a
@@ -184,9 +221,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
-    /** Records an attempt's outcome and ends the claim. A final outcome also drops the sealed secrets. */
-    async finish(delivery: StoredDelivery, outcome: DeliveryOutcome): Promise<void> {
-      const knex = strapi.db.connection;
+    /**
+     * Records an attempt's outcome and ends the claim. A final outcome also drops the sealed secrets. `db`: the
+     * transaction to write in (the runner's, with the contact's release and, when it can, the user's write).
+     */
+    async finish(delivery: StoredDelivery, outcome: DeliveryOutcome, db: Db = strapi.db.connection): Promise<void> {
+      const knex = db;
       const now = new Date();
       const previous = Array.isArray(delivery.history) ? delivery.history : [];
       const history = [

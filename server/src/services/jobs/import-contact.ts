@@ -9,7 +9,8 @@ import { getService } from '../../utils/get-service';
 import { isTransient } from '../../utils/transient';
 import { originParams } from '../delivery/origin';
 import type { QueueRow } from '../delivery/queue';
-import type { StoredDelivery } from '../delivery/store';
+import type { Db } from '../delivery/contact-locks';
+import type { NewDelivery, StoredDelivery } from '../delivery/store';
 import { FINAL_STATUSES } from '../delivery/types';
 import { matchUser } from '../sync/user-match';
 import { secretValues } from '../settings/schema';
@@ -146,7 +147,7 @@ export function createContactImporter(strapi: Core.Strapi) {
     contact: ContactInput,
     payload: Record<string, unknown>,
     settings: PluginConfig
-  ): Promise<{ delivery: StoredDelivery; existed: boolean }> {
+  ): Promise<{ delivery: StoredDelivery; existed: boolean; claimed?: boolean }> {
     const existing = await record().findByEventId(eventId);
     if (existing) return { delivery: existing, existed: true };
     const secrets = sealPayloadSecrets(payload, contact, settings.fieldMapping, secretValues(settings));
@@ -162,19 +163,23 @@ export function createContactImporter(strapi: Core.Strapi) {
         fetchTags: options.fetchTags,
       }),
     };
+    const input: NewDelivery = {
+      eventId,
+      action: options.mode === 'create' ? 'add' : 'update',
+      params,
+      email: contact.email,
+      contactKey: contactKeyOf(contact),
+      payload,
+      secrets,
+      // Run here; the workers step in only if this process dies meanwhile (as for a synchronous webhook).
+      nextAttemptAt: Date.now() + settings.queue.syncWaitMs + settings.queue.leaseMs,
+    };
     try {
-      const delivery = await record().create({
-        eventId,
-        action: options.mode === 'create' ? 'add' : 'update',
-        params,
-        email: contact.email,
-        contactKey: contactKeyOf(contact),
-        payload,
-        secrets,
-        // Run here; the workers step in only if this process dies meanwhile (as for a synchronous webhook).
-        nextAttemptAt: Date.now() + settings.queue.syncWaitMs + settings.queue.leaseMs,
-      });
-      return { delivery, existed: false };
+      // Stored already claimed when it is its contact's turn: the delivery, its claim and its lock in one commit.
+      const stored = await strapi.db.connection.transaction((trx: Db) =>
+        record().createClaimed(input, settings.queue.leaseMs, trx)
+      );
+      return { ...stored, existed: false };
     } catch (e) {
       // Stored meanwhile by another process running the same page (a takeover racing a process taken for dead).
       const again = await record().findByEventId(eventId);
@@ -184,7 +189,12 @@ export function createContactImporter(strapi: Core.Strapi) {
   }
 
   /** Runs the delivery when it is its contact's turn; its outcome, or `deferred` when the turn does not come. */
-  async function runInTurn(delivery: StoredDelivery, settings: PluginConfig): Promise<ContactOutcome> {
+  async function runInTurn(delivery: StoredDelivery, settings: PluginConfig, claimed = false): Promise<ContactOutcome> {
+    if (claimed) {
+      // Stored already claimed (its first attempt counted): run it.
+      const row: QueueRow = { id: delivery.id, contactKey: delivery.contactKey, attempts: delivery.attempts };
+      return fromAnswer(await getService(strapi, 'runner').execute(row, { delivery, settings }));
+    }
     const deadline = Date.now() + Math.max(settings.queue.syncWaitMs, MIN_TURN_WAIT_MS);
     let current = delivery;
     for (let pause = 10; ; pause = Math.min(pause * 2, 250)) {
@@ -226,12 +236,12 @@ export function createContactImporter(strapi: Core.Strapi) {
       }
       try {
         const eventId = importEventId(place, row, contact.email);
-        const { delivery, existed } = await storeOnce(eventId, place, options, contact, payload, settings);
+        const { delivery, existed, claimed } = await storeOnce(eventId, place, options, contact, payload, settings);
         // Stored by this job from another page: the list moved while the job read it; applied once already.
         if (existed && (delivery.params?.page !== place.page || delivery.params?.source !== 'import')) {
           return { kind: 'duplicate' };
         }
-        return await runInTurn(delivery, settings);
+        return await runInTurn(delivery, settings, claimed);
       } catch (e) {
         if (isTransient(e)) return { kind: 'retry', reason: describeError(e), retryAt: Date.now() };
         throw e;

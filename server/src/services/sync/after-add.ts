@@ -18,6 +18,23 @@ export interface AfterAdd {
   passwordReturn: 'not-enabled' | 'not-created' | 'not-generated' | 'written' | 'failed';
 }
 
+const welcomeRequested = (req: SyncRequest, settings: PluginConfig): boolean =>
+  !!(req.params.send_notification ?? settings.welcomeEmail.always);
+
+/** An import returns passwords only when the job asked, to the attribute of the settings (enabled or not there). */
+const passwordReturnEnabled = (req: SyncRequest, settings: PluginConfig): boolean =>
+  req.origin?.source === 'import'
+    ? req.origin.returnPassword && settings.returnPassword.attribute.trim() !== ''
+    : settings.returnPassword.enabled;
+
+/**
+ * Whether step 5 may call out (the email provider, Customerly's API) for a user it creates. When it may not, the
+ * sync writes the user and records the delivery's outcome in one transaction (sync/index.ts); when it may, step 5
+ * runs after the write is committed, never while a transaction is held open.
+ */
+export const afterAddCallsOut = (req: SyncRequest, settings: PluginConfig): boolean =>
+  req.action === 'add' && (welcomeRequested(req, settings) || passwordReturnEnabled(req, settings));
+
 /**
  * Step 5, after an `add` saved the user: the welcome email, and the generated password written back to Customerly.
  * Their failures do not undo the user: they are warnings.
@@ -44,7 +61,7 @@ async function sendWelcome(
   settings: PluginConfig,
   notes: SyncNotes
 ): Promise<AfterAdd['welcomeEmail']> {
-  if (!(req.params.send_notification ?? settings.welcomeEmail.always)) return 'not-requested';
+  if (!welcomeRequested(req, settings)) return 'not-requested';
   if (!written.created) return 'not-sent-existing-user';
   try {
     if ((await getService(strapi, 'welcome-email').send(written.user, settings)) === 'no-reset-page') {
@@ -68,12 +85,7 @@ async function returnPassword(
   notes: SyncNotes,
   req: SyncRequest
 ): Promise<AfterAdd['passwordReturn']> {
-  // An import returns passwords only when the job asked, to the attribute of the settings (enabled or not there).
-  const enabled =
-    req.origin?.source === 'import'
-      ? req.origin.returnPassword && settings.returnPassword.attribute.trim() !== ''
-      : settings.returnPassword.enabled;
-  if (!enabled) return 'not-enabled';
+  if (!passwordReturnEnabled(req, settings)) return 'not-enabled';
   if (!password) return 'not-created';
   if (!password.generated) return 'not-generated';
   if (!client) {

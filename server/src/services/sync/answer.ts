@@ -24,11 +24,19 @@ export interface Changes {
   user: ReturnType<typeof publicUser>;
 }
 
-/** After the write: what changed, announced on the event hub (tags changed; user created or updated). */
-export function announce(strapi: Core.Strapi, req: SyncRequest, plan: SyncPlan, written: WrittenUser): Changes {
+/** After the write: what changed, for the answer and the events. */
+export function changesOf(plan: SyncPlan, written: WrittenUser): Changes {
   const tags = plan.tags ? plan.tags.map((t) => t.name) : written.previousTags;
   const diff = plan.tags ? diffTags(written.previousTags, tags) : { added: [], removed: [] };
-  const user = publicUser(written.user);
+  return { tags, diff, user: publicUser(written.user) };
+}
+
+/**
+ * What changed, announced on the event hub (tags changed; user created or updated; role changed): once the write is
+ * committed, so that a listener reads what the event says.
+ */
+export function announce(strapi: Core.Strapi, req: SyncRequest, written: WrittenUser, changes: Changes): void {
+  const { user, diff, tags } = changes;
   if (diff.added.length || diff.removed.length) {
     strapi.eventHub.emit(EVENTS.tagsChanged, { user, added: diff.added, removed: diff.removed, tags });
   }
@@ -44,7 +52,6 @@ export function announce(strapi: Core.Strapi, req: SyncRequest, plan: SyncPlan, 
       eventId: req.eventId,
     });
   }
-  return { tags, diff, user };
 }
 
 /** A delivery that changes no user: answered 200 `skipped` with the reason (normal, not an error). */

@@ -2,13 +2,20 @@ import type { Core } from '@strapi/strapi';
 import type { PluginConfig } from '../../config/schema';
 import { tagsFieldOf } from '../../config/read';
 import { getService } from '../../utils/get-service';
-import { afterAdd } from './after-add';
-import { announce, doneOutcome, skippedOutcome } from './answer';
+import type { Db } from '../delivery/contact-locks';
+import { afterAdd, afterAddCallsOut } from './after-add';
+import { announce, changesOf, doneOutcome, skippedOutcome } from './answer';
 import { decide } from './decide';
 import { learnContact } from './learn-contact';
 import { matchUser } from './user-match';
-import { createUser, updateUser } from './write-user';
+import { createUser, updateUser, type WrittenUser } from './write-user';
 import type { SyncNotes, SyncOutcome, SyncRequest } from './types';
+
+/**
+ * Records the delivery's outcome in the transaction `trx` of the user's write (services/delivery/runner.ts): the user
+ * and its delivery are committed together, or neither is.
+ */
+export type Settle = (outcome: SyncOutcome, trx: Db) => Promise<void>;
 import { withoutOutbound } from '../outbound/no-echo';
 import { inboundRows } from '../outbound/mapping';
 
@@ -25,12 +32,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * Every write of a delivery (a webhook, an import, a replay) is the plugin's own: it is never sent back to
    * Customerly (outbound/no-echo.ts), and only the `in` and `both` rows of the field mapping apply.
    */
-  run(req: SyncRequest, all: PluginConfig): Promise<SyncOutcome> {
+  run(req: SyncRequest, all: PluginConfig, settle?: Settle): Promise<SyncOutcome> {
     const settings: PluginConfig = { ...all, fieldMapping: inboundRows(all.fieldMapping) };
-    return withoutOutbound(() => this.sync(req, settings));
+    return withoutOutbound(() => this.sync(req, settings, settle));
   },
 
-  async sync(req: SyncRequest, settings: PluginConfig): Promise<SyncOutcome> {
+  /**
+   * `settle`: when given, the outcome is recorded through it in the transaction of the user's write (then the
+   * outcome says `settled`), unless step 5 may call out: a transaction is never held open across a call to
+   * Customerly or the email provider (on SQLite it would hold the app's only connection).
+   */
+  async sync(req: SyncRequest, settings: PluginConfig, settle?: Settle): Promise<SyncOutcome> {
     const notes: SyncNotes = { warnings: [], secrets: [] };
 
     // 1. The contact: what the payload lacks comes from the API.
@@ -57,16 +69,31 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     // 3. The role (tag rules first), the mapped fields and the tags.
     const plan = await decide(strapi, req, contact, settings, notes, found?.user);
 
-    // 4. The write, then the events.
-    const written = found
-      ? await updateUser(strapi, req, contact, found, plan, notes)
-      : await createUser(strapi, contact, plan, settings, notes);
-    const changes = announce(strapi, req, plan, written);
+    // 4. The write (5: after an add, the welcome email and the password return), then the events.
+    const write = () =>
+      found
+        ? updateUser(strapi, req, contact, found, plan, notes)
+        : createUser(strapi, contact, plan, settings, notes);
+    const after = async (written: WrittenUser) =>
+      req.action === 'add' ? await afterAdd(strapi, req, contact, written, settings, client, notes) : {};
 
-    // 5. After an add: the welcome email and the password return.
-    const after = req.action === 'add' ? await afterAdd(strapi, req, contact, written, settings, client, notes) : {};
+    if (settle && (found || !afterAddCallsOut(req, settings))) {
+      // One transaction for the user and the delivery's outcome: one commit where there were two.
+      const done = await strapi.db.transaction(async ({ trx }) => {
+        const written = await write();
+        const changes = changesOf(plan, written);
+        const outcome = doneOutcome(req, learned, plan, written, changes, await after(written), notes);
+        await settle(outcome, trx as Db);
+        return { written, changes, outcome };
+      });
+      announce(strapi, req, done.written, done.changes);
+      return { ...done.outcome, settled: true };
+    }
 
+    const written = await write();
+    const changes = changesOf(plan, written);
+    announce(strapi, req, written, changes);
     // 6. The answer.
-    return doneOutcome(req, learned, plan, written, changes, after, notes);
+    return doneOutcome(req, learned, plan, written, changes, await after(written), notes);
   },
 });

@@ -26,6 +26,8 @@ export interface SyncOutcome {
   warnings: string[];
   /** Values that must never be stored or logged (a password given or generated). */
   secrets: string[];
+  /** The outcome was recorded on the delivery with the user's write, in its transaction (sync/index.ts `settle`). */
+  settled?: boolean;
 }
 
 /** What the steps of one sync collect along the way: warnings for the answer, secrets to redact from it. */

@@ -2,7 +2,9 @@ import type { Core } from '@strapi/strapi';
 import type { PluginConfig } from '../../config/schema';
 import { describeError } from '../../utils/describe-error';
 import { getService } from '../../utils/get-service';
-import type { StoredDelivery } from '../delivery/store';
+import type { Db } from '../delivery/contact-locks';
+import type { IntakeTicket } from '../delivery/group-commit';
+import type { NewDelivery, StoredDelivery } from '../delivery/store';
 import type { QueueRow } from '../delivery/queue';
 import { requestedRole } from '../sync/roles';
 import { secretValues } from '../settings/schema';
@@ -51,11 +53,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return { settings, params, body, contact };
   }
 
-  /** Stores the delivery, its secrets replaced (by place, never by matching text) and sealed: see payload-secrets.ts. */
-  async function store({ settings, params, body, contact }: Accepted, queued: boolean): Promise<StoredDelivery> {
+  /**
+   * Stores the delivery, its secrets replaced (by place, never by matching text) and sealed: see payload-secrets.ts.
+   * In `trx`, the intake's transaction shared with the requests around it (group-commit.ts). In synchronous mode it
+   * is stored already claimed, with its contact's lock, when it is its contact's turn: one commit for the three.
+   */
+  async function store(
+    { settings, params, body, contact }: Accepted,
+    queued: boolean,
+    trx: Db
+  ): Promise<{ delivery: StoredDelivery; claimed: boolean }> {
     const payload = body ?? {};
     const secrets = sealPayloadSecrets(payload, contact, settings.fieldMapping, secretValues(settings));
-    return getService(strapi, 'delivery-record').create({
+    const record = getService(strapi, 'delivery-record');
+    const input: NewDelivery = {
       action: params.action,
       params: { ...params },
       email: contact.email,
@@ -64,7 +75,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       secrets,
       // In synchronous mode the request handles it; the workers step in only if this process dies meanwhile.
       nextAttemptAt: queued ? Date.now() : Date.now() + settings.queue.syncWaitMs + settings.queue.leaseMs,
-    });
+    };
+    if (queued) return { delivery: await record.create(input, { transaction: trx }), claimed: false };
+    return record.createClaimed(input, settings.queue.leaseMs, trx);
   }
 
   /**
@@ -73,9 +86,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    * the contact, and polls for releases by other processes; after syncWaitMs it answers 202 and leaves the
    * delivery to the workers.
    */
-  async function runNow(delivery: StoredDelivery, settings: PluginConfig): Promise<WebhookAnswer> {
+  async function runNow(delivery: StoredDelivery, settings: PluginConfig, claimed = false): Promise<WebhookAnswer> {
     const row: QueueRow = { id: delivery.id, contactKey: delivery.contactKey, attempts: delivery.attempts };
     const queue = getService(strapi, 'queue');
+    // Stored already claimed (the claim counted its first attempt): run it.
+    if (claimed) return getService(strapi, 'runner').execute(row, { delivery, settings });
     const deadline = Date.now() + settings.queue.syncWaitMs;
     for (let pause = 10; ; pause = Math.min(pause * 2, 250)) {
       if (await queue.tryClaim(row, settings.queue.leaseMs)) {
@@ -106,33 +121,49 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return testAnswer();
   }
 
-  return {
-    async receive(intake: WebhookIntake): Promise<WebhookAnswer> {
-      let accepted: Accepted;
-      try {
-        const checked = await check(intake);
-        if ('status' in checked) return checked;
-        if ('test' in checked) return await recordTest(checked.test);
-        accepted = checked;
-      } catch (e) {
-        if (isWebhookError(e)) return errorAnswer(e);
-        strapi.log.error(`[customerly] webhook failed before it was stored: ${describeError(e)}`);
-        return errorAnswer(REFUSALS.internalBeforeStored());
+  async function receiveWith(ticket: IntakeTicket, intake: WebhookIntake): Promise<WebhookAnswer> {
+    let accepted: Accepted;
+    try {
+      const checked = await check(intake);
+      if ('status' in checked) return checked;
+      if ('test' in checked) {
+        ticket.leave();
+        return await recordTest(checked.test);
       }
+      accepted = checked;
+    } catch (e) {
+      if (isWebhookError(e)) return errorAnswer(e);
+      strapi.log.error(`[customerly] webhook failed before it was stored: ${describeError(e)}`);
+      return errorAnswer(REFUSALS.internalBeforeStored());
+    }
 
-      const queued = accepted.params.async ?? accepted.settings.processing === 'queued';
-      let delivery: StoredDelivery;
+    const queued = accepted.params.async ?? accepted.settings.processing === 'queued';
+    let stored: { delivery: StoredDelivery; claimed: boolean };
+    try {
+      stored = await ticket.commit((trx) => store(accepted, queued, trx));
+    } catch (e) {
+      strapi.log.error(`[customerly] the delivery could not be stored: ${describeError(e)}`);
+      return errorAnswer(REFUSALS.notStored());
+    }
+    if (queued) {
+      getService(strapi, 'worker').wake();
+      return queuedAnswer(stored.delivery, 'Queued: it will be processed in the background.');
+    }
+    return runNow(stored.delivery, accepted.settings, stored.claimed);
+  }
+
+  return {
+    /**
+     * The request takes a ticket at the intake as it arrives (the delivery store's group commit), so that a batch
+     * being formed waits for it rather than committing without it; it leaves when it stops before storing.
+     */
+    async receive(intake: WebhookIntake): Promise<WebhookAnswer> {
+      const ticket = getService(strapi, 'delivery-record').arrive();
       try {
-        delivery = await store(accepted, queued);
-      } catch (e) {
-        strapi.log.error(`[customerly] the delivery could not be stored: ${describeError(e)}`);
-        return errorAnswer(REFUSALS.notStored());
+        return await receiveWith(ticket, intake);
+      } finally {
+        ticket.leave();
       }
-      if (queued) {
-        getService(strapi, 'worker').wake();
-        return queuedAnswer(delivery, 'Queued: it will be processed in the background.');
-      }
-      return runNow(delivery, accepted.settings);
     },
 
     /** Runs a stored delivery again, recording a new attempt; answers as the webhook would. */
