@@ -9,6 +9,7 @@ import { registerPermissions } from './permissions-register';
 import { grantMeRouteOnce } from './services/access/grant-me';
 import { guardTagWrites } from './services/sync/tag-guard';
 import { watchUsers } from './services/outbound/lifecycles';
+import { hintSqliteJournal } from './services/delivery/sqlite-hint';
 
 /** Tags are matched ignoring case through `nameKey`, kept in step with `name` however a tag is written. */
 function keepTagKeys(strapi: Core.Strapi) {
@@ -99,6 +100,8 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
     );
   });
   await grantMeRouteOnce(strapi);
+  // On SQLite's default journal, one line on what it costs each delivery (the app's setting to change, not ours).
+  await hintSqliteJournal(strapi);
   // Each Strapi process writes a heartbeat and runs a delivery worker (the worker only unless queue.enabled is
   // false). The first heartbeat is written before the process answers requests.
   await getService(strapi, 'worker').start();

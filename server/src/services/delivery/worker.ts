@@ -31,6 +31,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   /** Outbound upserts in hand: while one runs, it takes the other due upserts with it (one batch at a time). */
   let upsertsActive = 0;
   let timer: NodeJS.Timeout | undefined;
+  let immediate: NodeJS.Immediate | undefined;
   let running = false;
   let stopping = false;
   let ticking = false;
@@ -46,10 +47,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const config = (): QueueConfig => pluginConfig(strapi).queue;
 
+  function cancel() {
+    if (timer) clearTimeout(timer);
+    if (immediate) clearImmediate(immediate);
+    timer = immediate = undefined;
+  }
+
   function schedule(ms: number) {
     if (!running || stopping) return;
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => void tick(), ms);
+    cancel();
+    // "At once" is the next turn of the event loop after its I/O (setImmediate), never a 0 ms timer: on SQLite a
+    // delivery runs without any I/O wait (the driver is synchronous), so a chain of 0 ms timers, each due again by
+    // the time the last one ends, would keep Node in its timers phase and leave the webhook requests unread.
+    if (ms <= 0) immediate = setImmediate(() => void tick());
+    else timer = setTimeout(() => void tick(), ms);
   }
 
   async function tick(): Promise<void> {
@@ -190,7 +201,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** Stops claiming, and waits for the deliveries in hand (their claims are released as they finish). */
     async stop(): Promise<void> {
       stopping = true;
-      if (timer) clearTimeout(timer);
+      cancel();
       await Promise.allSettled([...active.values()]);
       running = false;
       if (heartbeating) {

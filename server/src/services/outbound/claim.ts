@@ -2,7 +2,8 @@ import type { Core } from '@strapi/strapi';
 import { getService } from '../../utils/get-service';
 import { OUTBOUND_BATCH_SIZE } from '../../../../shared/contracts/outbound';
 import { lazy, queueColumns } from '../delivery/columns';
-import { claimOwner } from '../delivery/contact-locks';
+import { claimOwner, type Db } from '../delivery/contact-locks';
+import { isTransient } from '../../utils/transient';
 import type { QueueRow } from '../delivery/queue';
 import { PENDING_STATUSES } from '../delivery/types';
 
@@ -70,19 +71,33 @@ export function createOutboundClaims(strapi: Core.Strapi) {
         .orderBy(d.id, 'asc')
         .limit(max * 3)
         .select(d.id, d.contactKey, d.attempts);
-      const claimed: QueueRow[] = [];
-      for (const r of due) {
-        if (claimed.length >= max) break;
-        const row: QueueRow = {
-          id: Number(r[d.id]),
-          contactKey: (r[d.contactKey] as string | null) ?? null,
-          attempts: Number(r[d.attempts]),
-        };
-        if (!row.contactKey || taken.has(row.contactKey)) continue;
-        if (!(await queue().tryClaim(row, leaseMs))) continue;
-        taken.add(row.contactKey);
-        claimed.push(row);
+      // Every claim of the batch in one transaction: one commit for up to 50 claims and their locks.
+      const claimAll = async (trx: Db): Promise<QueueRow[]> => {
+        const claimed: QueueRow[] = [];
+        const contacts = new Set(taken);
+        for (const r of due) {
+          if (claimed.length >= max) break;
+          const row: QueueRow = {
+            id: Number(r[d.id]),
+            contactKey: (r[d.contactKey] as string | null) ?? null,
+            attempts: Number(r[d.attempts]),
+          };
+          if (!row.contactKey || contacts.has(row.contactKey)) continue;
+          if (!(await queue().claimIn(trx, row, leaseMs))) continue;
+          contacts.add(row.contactKey);
+          claimed.push(row);
+        }
+        return claimed;
+      };
+      let claimed: QueueRow[];
+      try {
+        claimed = await knex().transaction(claimAll);
+      } catch (e) {
+        // A deadlock or a busy database: none of them claimed (the transaction rolled back); they wait their turn.
+        if (isTransient(e)) return [];
+        throw e;
       }
+      for (const row of claimed) taken.add(row.contactKey!);
       return claimed;
     },
   };

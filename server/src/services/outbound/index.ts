@@ -6,6 +6,7 @@ import { getService } from '../../utils/get-service';
 import { includes } from '../../constants';
 import { OUTBOUND_ACTIONS, OUTBOUND_BATCH_SIZE, type OutboundAction } from '../../../../shared/contracts/outbound';
 import type { WebhookAnswer } from '../webhook/answers';
+import type { Db } from '../delivery/contact-locks';
 import type { QueueRow } from '../delivery/queue';
 import type { StoredDelivery } from '../delivery/store';
 import { createOutboundClaims } from './claim';
@@ -45,6 +46,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const claims = createOutboundClaims(strapi);
   const record = () => getService(strapi, 'delivery-record');
   const runner = () => getService(strapi, 'runner');
+  const queue = () => getService(strapi, 'queue');
 
   async function load(ids: number[]): Promise<StoredDelivery[]> {
     const out: StoredDelivery[] = [];
@@ -152,19 +154,62 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     };
   }
 
-  /** Records an outcome on a delivery (and the same on its followers); the answer of the first. */
-  async function settle(item: Item, outcome: Outcome, settings: PluginConfig): Promise<WebhookAnswer> {
-    const all = [item.delivery, ...item.followers];
+  /** Records a sent outcome on a delivery and the same on its followers, in `trx`; the answer of the first. */
+  async function recordSent(item: Item, outcome: Extract<Outcome, { ok: true }>, trx: Db): Promise<WebhookAnswer> {
+    for (const d of item.followers) {
+      const result = { ...outcome.result, coalescedInto: item.delivery.eventId };
+      await record().finish(d, { status: outcome.status, result, userId: outcome.userId }, trx);
+    }
+    const { result } = outcome;
+    await record().finish(item.delivery, { status: outcome.status, result, userId: outcome.userId }, trx);
+    return { status: 200, body: result };
+  }
+
+  /** Records a failed attempt on a delivery and its followers (retried with back-off, or failed); the first's answer. */
+  async function recordFailed(item: Item, error: unknown, settings: PluginConfig): Promise<WebhookAnswer> {
     let answer: WebhookAnswer | undefined;
-    for (const d of all) {
-      const first = d === item.delivery;
-      if (outcome.ok) {
-        const result = first ? outcome.result : { ...outcome.result, coalescedInto: item.delivery.eventId };
-        await record().finish(d, { status: outcome.status, result, userId: outcome.userId });
-        answer ??= { status: 200, body: result };
-      } else {
-        const a = await runner().fail(outcome.error, d, settings);
-        answer ??= a;
+    for (const d of [item.delivery, ...item.followers]) {
+      const a = await runner().fail(error, d, settings);
+      answer ??= a;
+    }
+    return answer!;
+  }
+
+  /**
+   * Records the batch's outcomes. Those sent: every delivery's outcome, with the locks of the batch's other contacts
+   * dropped, in one transaction (the first contact's lock is the runner's to release). Those that failed: each as any
+   * failed attempt. The answer of `first`.
+   */
+  async function settleAll(
+    first: QueueRow,
+    checked: Item[],
+    outcomes: Map<number, Outcome>,
+    settings: PluginConfig
+  ): Promise<WebhookAnswer> {
+    const outcomeOf = (item: Item): Outcome => outcomes.get(item.row.id) ?? { ok: false, error: new Error('not sent') };
+    let answer: WebhookAnswer | undefined;
+    const released: string[] = [];
+    await strapi.db.connection.transaction(async (trx: Db) => {
+      for (const item of checked) {
+        const outcome = outcomeOf(item);
+        if (!outcome.ok) continue;
+        const a = await recordSent(item, outcome, trx);
+        if (item.row.id === first.id) answer = a;
+        else if (item.row.contactKey) {
+          await queue().dropLock(item.row.contactKey, item.row.id, trx);
+          released.push(item.row.contactKey);
+        }
+      }
+    });
+    for (const key of released) queue().contactReleased(key);
+    for (const item of checked) {
+      const outcome = outcomeOf(item);
+      if (outcome.ok) continue;
+      try {
+        const a = await recordFailed(item, outcome.error, settings);
+        if (item.row.id === first.id) answer = a;
+      } finally {
+        if (item.row.id !== first.id) await runner().release(item.row);
       }
     }
     return answer!;
@@ -222,20 +267,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             outcomes.set(row.id, { ok: false, error });
           }
         }
-        let answer: WebhookAnswer | undefined;
-        for (const item of checked) {
-          try {
-            const a = await settle(
-              item,
-              outcomes.get(item.row.id) ?? { ok: false, error: new Error('not sent') },
-              settings
-            );
-            if (item.row.id === row.id) answer = a;
-          } finally {
-            if (item.row.id !== row.id) await runner().release(item.row);
-          }
-        }
-        return answer!;
+        return await settleAll(row, checked, outcomes, settings);
       } catch (e) {
         // Anything else (the database): every claimed delivery is retried as any failed attempt.
         let answer: WebhookAnswer | undefined;

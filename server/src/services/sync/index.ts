@@ -71,9 +71,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
     // 4. The write (5: after an add, the welcome email and the password return), then the events.
     const write = () =>
-      found
-        ? updateUser(strapi, req, contact, found, plan, notes)
-        : createUser(strapi, contact, plan, settings, notes);
+      found ? updateUser(strapi, req, contact, found, plan, notes) : createUser(strapi, contact, plan, settings, notes);
     const after = async (written: WrittenUser) =>
       req.action === 'add' ? await afterAdd(strapi, req, contact, written, settings, client, notes) : {};
 
