@@ -86,12 +86,25 @@ describe('group commit', () => {
     assert.deepEqual(await names(), ['one', 'taken', 'two']);
   });
 
+  it('requests stored in the same turn of the event loop share a transaction, even with a synchronous driver', async () => {
+    const group = make();
+    // Each arrives and commits at once (nobody else announced): the batch still waits for the turn to end.
+    const ids = await Promise.all(['x', 'y', 'z'].map((n) => group.arrive().commit(insert(n))));
+    assert.equal(new Set(ids).size, 3);
+    assert.equal(begun, 1);
+  });
+
   it('works that arrive while a batch commits form the next batch', async () => {
     const group = make(0);
-    const early = group.arrive().commit(insert('early'));
-    // Committing: the next ones are queued behind it, and committed together.
+    // A slow first batch (as a commit over the network is): the others come while it is in progress.
+    const slow = group.arrive().commit(async (trx) => {
+      const id = await insert('early')(trx);
+      await new Promise((r) => setTimeout(r, 30));
+      return id;
+    });
+    await new Promise((r) => setTimeout(r, 10));
     const late = [group.arrive(), group.arrive()].map((t, i) => t.commit(insert(`late${i}`)));
-    await Promise.all([early, ...late]);
+    await Promise.all([slow, ...late]);
     assert.deepEqual(await names(), ['early', 'late0', 'late1']);
     assert.equal(begun, 2, 'the first alone, the two that came while it committed together');
   });

@@ -29,8 +29,9 @@ export interface GroupCommitOptions {
  * SQLite, one WAL flush on PostgreSQL) stores all of them; each is answered once that commit is done, so "a 2xx means
  * stored" holds for every one of them.
  *
- * A request takes a ticket when it arrives (before its checks) and commits its work or leaves. A batch starts at
- * once when no other request is on its way; when some are, it waits for them, at most `gatherMs`. Works that arrive
+ * A request takes a ticket when it arrives (before its checks) and commits its work or leaves. A batch starts at the
+ * next turn of the event loop when no other request is on its way; when some are, it waits for them, at most
+ * `gatherMs`. Works that arrive
  * while a batch is being committed form the next batch. When a shared transaction fails, each of its works is run
  * again alone, so that only the caller whose work fails sees the error.
  */
@@ -39,6 +40,7 @@ export function createGroupCommit(knex: () => Db, options: GroupCommitOptions) {
   let expected = 0;
   let flushing = false;
   let timer: NodeJS.Timeout | undefined;
+  let immediate: NodeJS.Immediate | undefined;
 
   const alone = (p: Pending) =>
     knex()
@@ -64,7 +66,9 @@ export function createGroupCommit(knex: () => Db, options: GroupCommitOptions) {
 
   async function flush(): Promise<void> {
     if (timer) clearTimeout(timer);
-    timer = undefined;
+    if (immediate) clearImmediate(immediate);
+    timer = immediate = undefined;
+    if (flushing) return;
     flushing = true;
     try {
       while (pending.length) {
@@ -77,11 +81,19 @@ export function createGroupCommit(knex: () => Db, options: GroupCommitOptions) {
     }
   }
 
-  /** Starts a batch now when nobody else is on the way, or after `gatherMs` at most. */
+  /**
+   * Starts a batch once the requests that came in with this one had their turn (the next turn of the event loop,
+   * after its I/O) when nobody else is on the way, or after `gatherMs` at most. Never at once: with a synchronous
+   * driver (better-sqlite3) a transaction started now would be committed before the requests read in the same turn
+   * reach the intake, and every request would pay its own commit.
+   */
   function schedule() {
     if (flushing || !pending.length) return;
-    if (expected === 0 || pending.length >= options.maxBatch) void flush();
-    else timer ??= setTimeout(() => void flush(), options.gatherMs);
+    if (expected === 0 || pending.length >= options.maxBatch) {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      immediate ??= setImmediate(() => void flush());
+    } else timer ??= setTimeout(() => void flush(), options.gatherMs);
   }
 
   return {
