@@ -176,9 +176,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   }
 
   /**
-   * Records the batch's outcomes. Those sent: every delivery's outcome, with the locks of the batch's other contacts
-   * dropped, in one transaction (the first contact's lock is the runner's to release). Those that failed: each as any
-   * failed attempt. The answer of `first`.
+   * Records the batch's outcomes. Those sent: every delivery's outcome, with its contact's lock dropped, in one
+   * transaction (the runner's own release of the first is then a no-op). Those that failed: each as any failed
+   * attempt, the first's lock left to the runner. The answer of `first`.
    */
   async function settleAll(
     first: QueueRow,
@@ -195,7 +195,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (!outcome.ok) continue;
         const a = await recordSent(item, outcome, trx);
         if (item.row.id === first.id) answer = a;
-        else if (item.row.contactKey) {
+        if (item.row.contactKey) {
           await queue().dropLock(item.row.contactKey, item.row.id, trx);
           released.push(item.row.contactKey);
         }
