@@ -14,6 +14,7 @@ import { waitFor } from '../helpers/processes';
 import { startStrapi, type TestStrapi } from '../helpers/strapi';
 import { signedInAdmin, type AdminSession } from '../e2e/admin-api';
 import { outboundRows, outboundSettled } from '../helpers/outbound';
+import { OUTBOUND_GATHER_MS } from '../../server/src/services/outbound/lifecycles';
 
 describe('outbound delivery: faults, retries, replay, coalescing, batching, imports (real Strapi, fake Customerly)', () => {
   let app: TestStrapi;
@@ -127,6 +128,9 @@ describe('outbound delivery: faults, retries, replay, coalescing, batching, impo
     await worker().stop();
     const emails = Array.from({ length: 120 }, (_, i) => `batch${i}@example.com`);
     for (const email of emails) await register(email);
+    // Each outbox row is due OUTBOUND_GATHER_MS after its write: the burst is whole once the last one is due (the
+    // worker would otherwise send the last few one by one as they fall due, as it should for a trickle).
+    await new Promise((r) => setTimeout(r, OUTBOUND_GATHER_MS + 50));
     const before = fake.requestsTo('POST', '/users').length;
     await worker().start();
     const rows = (await outboundSettled(app.strapi, 'the burst to be sent')).filter((r) => emails.includes(r.email));
