@@ -8,7 +8,7 @@
  * (bench/options.ts). The run's name (sqlite, sqlite-wal, postgres, mysql) names its results.
  *
  *  1. update_tags on existing users: webhook throughput vs a bare route doing the same database writes.
- *  2. add of new users: webhook throughput vs the users-permissions `add` service in a loop (bcrypt-bound).
+ *  2. add of new users: webhook throughput vs the users-permissions `add` service in a loop (bcrypt-bound), ABAB.
  *  3. a queued burst of 10,000 deliveries: answer latency p50/p99, time to drain, lost, doubled, RSS growth.
  *  4. Customerly API calls per delivery, counted by the fake server.
  *  5. update_tags with 20 tag rules vs none.
@@ -314,20 +314,28 @@ async function measure(options: BenchOptions, db: TestDatabase): Promise<Record<
     console.log('has-tags policy', results.hasTagsPolicy);
   }
 
-  // 2. add: sequential on both sides; the same tags and data.
+  // 2. add: sequential on both sides; the same tags and data. ABAB, as update_tags: the best run of each side counts.
   if (wants('add')) {
-    const addBase = await addLoop('baseadd', ADDS);
-    const t0 = performance.now();
-    for (let k = 0; k < ADDS; k++) {
-      const r = await post(
-        hook('add'),
-        userWebhook({ email: `hookadd${k}@example.com`, tags: ['new'], attributes: {} })
-      );
-      if (r.status !== 200) throw new Error(`add answered ${r.status}`);
-    }
-    const addHook = ADDS / ((performance.now() - t0) / 1000);
+    const addHookLoop = async (prefix: string) => {
+      const t0 = performance.now();
+      for (let k = 0; k < ADDS; k++) {
+        const r = await post(
+          hook('add'),
+          userWebhook({ email: `${prefix}${k}@example.com`, tags: ['new'], attributes: {} })
+        );
+        if (r.status !== 200) throw new Error(`add answered ${r.status}`);
+      }
+      return ADDS / ((performance.now() - t0) / 1000);
+    };
+    const base1 = await addLoop('baseadd1-', ADDS),
+      hook1 = await addHookLoop('hookadd1-');
+    const base2 = await addLoop('baseadd2-', ADDS),
+      hook2 = await addHookLoop('hookadd2-');
+    const addBase = Math.max(base1, base2);
+    const addHook = Math.max(hook1, hook2);
     results.add = {
       users: ADDS,
+      runs: 2,
       baselinePerSecond: round(addBase, 1),
       webhookPerSecond: round(addHook, 1),
       ratio: round(addHook / addBase),
