@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { PluginConfig } from '../../config/schema';
 import { describeError } from '../../utils/describe-error';
 import { getService } from '../../utils/get-service';
+import { isTransient } from '../../utils/transient';
 import type { Db } from '../delivery/contact-locks';
 import type { IntakeTicket } from '../delivery/group-commit';
 import type { NewDelivery, StoredDelivery } from '../delivery/store';
@@ -61,7 +62,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   async function store(
     { settings, params, body, contact }: Accepted,
     queued: boolean,
-    trx: Db
+    trx: Db,
+    claim = !queued
   ): Promise<{ delivery: StoredDelivery; claimed: boolean }> {
     const payload = body ?? {};
     const secrets = sealPayloadSecrets(payload, contact, settings.fieldMapping, secretValues(settings));
@@ -76,7 +78,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       // In synchronous mode the request handles it; the workers step in only if this process dies meanwhile.
       nextAttemptAt: queued ? Date.now() : Date.now() + settings.queue.syncWaitMs + settings.queue.leaseMs,
     };
-    if (queued) return { delivery: await record.create(input, { transaction: trx }), claimed: false };
+    if (!claim) return { delivery: await record.create(input, { transaction: trx }), claimed: false };
     return record.createClaimed(input, settings.queue.leaseMs, trx);
   }
 
@@ -140,7 +142,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const queued = accepted.params.async ?? accepted.settings.processing === 'queued';
     let stored: { delivery: StoredDelivery; claimed: boolean };
     try {
-      stored = await ticket.commit((trx) => store(accepted, queued, trx));
+      stored = await ticket
+        .commit((trx) => store(accepted, queued, trx))
+        .catch((e: unknown) => {
+          // A claim that met a deadlock or a busy database: the delivery is stored unclaimed, and waits its turn.
+          if (queued || !isTransient(e)) throw e;
+          return strapi.db.connection.transaction((trx: Db) => store(accepted, queued, trx, false));
+        });
     } catch (e) {
       strapi.log.error(`[customerly] the delivery could not be stored: ${describeError(e)}`);
       return errorAnswer(REFUSALS.notStored());
