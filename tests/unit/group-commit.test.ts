@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import knexFactory, { type Knex } from 'knex';
 import { createGroupCommit } from '../../server/src/services/delivery/group-commit';
-import type { Db } from '../../server/src/services/delivery/contact-locks';
+import { connectionTransaction, type Db } from '../../server/src/services/delivery/connection-transaction';
+import type { Knex as AppKnex } from '../../server/src/services/delivery/columns';
 
 /**
  * The intake's group commit on a real (in-memory) SQLite through knex, as Strapi's connection: which works share a
@@ -35,7 +36,9 @@ describe('group commit', () => {
   };
   const names = async () =>
     ((await knex('rows').orderBy('name').select('name')) as Array<{ name: string }>).map((r) => r.name);
-  const make = (gatherMs = 60_000) => createGroupCommit(() => knex as unknown as Db, { gatherMs, maxBatch: 64 });
+  // As the plugin runs it (delivery/store.ts): each batch in a connection transaction.
+  const make = (gatherMs = 60_000) =>
+    createGroupCommit((work) => connectionTransaction(knex as unknown as AppKnex, work), { gatherMs, maxBatch: 64 });
 
   it('requests at the intake together share one transaction, and each is answered once it is committed', async () => {
     const group = make();

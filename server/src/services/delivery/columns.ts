@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DELIVERY_UID } from '../../content-types';
 import type { Core, UID } from '@strapi/strapi';
+import type { Db } from './connection-transaction';
 
 /** The app's knex instance, and one of its query builders: the plugin's plain statements on its own tables. */
 export type Knex = Core.Strapi['db']['connection'];
@@ -35,15 +36,17 @@ export function newDocumentId(): string {
   return id;
 }
 
-/** One INSERT; the new row's id. MySQL answers the new id without RETURNING (and warns when asked for it). */
+/**
+ * One INSERT, in `db` (a transaction, or the app's connection by default); the new row's id. MySQL answers the new
+ * id without RETURNING (and warns when asked for it).
+ */
 export async function insertReturningId(
   strapi: Core.Strapi,
   table: string,
   values: Record<string, unknown>,
-  transaction?: Parameters<QueryBuilder['transacting']>[0]
+  db: Db = strapi.db.connection
 ): Promise<number> {
-  const insert = strapi.db.connection(table).insert(values);
-  if (transaction) insert.transacting(transaction);
+  const insert = db(table).insert(values);
   const inserted = await (/mysql/.test(String(strapi.db.dialect.client)) ? insert : insert.returning('id'));
   const first = (inserted as Array<number | { id: number }>)[0];
   return Number(typeof first === 'object' ? first.id : first);

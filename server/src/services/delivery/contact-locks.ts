@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { CONTACT_LOCK_UID } from '../../content-types';
-import { lazy, tableColumns, type Knex } from './columns';
+import { lazy, tableColumns } from './columns';
+import type { Db } from './connection-transaction';
 
-/** Where a statement runs: the app's connection, or a transaction of it (a knex transaction is called the same way). */
-export type Db = Knex;
+export type { Db } from './connection-transaction';
 
 /** How a claim or a contact lock names its holder: the process, then the delivery (see queue.ts). */
 export const claimOwner = (processId: string, deliveryId: number) => `${processId}#${deliveryId}`;

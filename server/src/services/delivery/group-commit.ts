@@ -1,7 +1,10 @@
-import type { Db } from './contact-locks';
+import type { Db } from './connection-transaction';
 
 /** A unit of work of one request: statements only, in the transaction it is given (no other await, no side effect). */
 export type Work<T> = (trx: Db) => Promise<T>;
+
+/** Runs a work in a transaction of its own, committed when the work resolves (connection-transaction.ts). */
+export type InTransaction = <T>(work: Work<T>) => Promise<T>;
 
 /** One request at the intake: it has arrived, and will either commit its work or leave without any. */
 export interface IntakeTicket {
@@ -35,23 +38,20 @@ export interface GroupCommitOptions {
  * while a batch is being committed form the next batch. When a shared transaction fails, each of its works is run
  * again alone, so that only the caller whose work fails sees the error.
  */
-export function createGroupCommit(knex: () => Db, options: GroupCommitOptions) {
+export function createGroupCommit(inTransaction: InTransaction, options: GroupCommitOptions) {
   let pending: Pending[] = [];
   let expected = 0;
   let flushing = false;
   let timer: NodeJS.Timeout | undefined;
   let immediate: NodeJS.Immediate | undefined;
 
-  const alone = (p: Pending) =>
-    knex()
-      .transaction((trx: Db) => p.work(trx))
-      .then(p.resolve, p.reject);
+  const alone = (p: Pending) => inTransaction((trx) => p.work(trx)).then(p.resolve, p.reject);
 
   async function commitBatch(batch: Pending[]): Promise<void> {
     if (batch.length === 1) return alone(batch[0]!);
     let results: unknown[];
     try {
-      results = await knex().transaction(async (trx: Db) => {
+      results = await inTransaction(async (trx) => {
         const out: unknown[] = [];
         for (const p of batch) out.push(await p.work(trx));
         return out;

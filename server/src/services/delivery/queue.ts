@@ -4,7 +4,8 @@ import type { Core } from '@strapi/strapi';
 import { DELIVERY_UID } from '../../content-types';
 import { isTransient } from '../../utils/transient';
 import { lazy, queueColumns, type QueryBuilder } from './columns';
-import { claimOwner, createContactLocks, type Db } from './contact-locks';
+import { connectionTransaction, type Db } from './connection-transaction';
+import { claimOwner, createContactLocks } from './contact-locks';
 import { createHeartbeats } from './heartbeats';
 import { FINAL_STATUSES, PENDING_STATUSES } from './types';
 
@@ -100,11 +101,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * Claims one delivery for this process if it is its turn: no earlier delivery of its contact pending, the
      * contact free, and the delivery still queued (or its claim expired). Returns false when another process
      * has it or it must wait. One transaction, so one commit: the contact's lock and the claim are written together
-     * (claimIn), and a claim that does not go through leaves nothing behind.
+     * (claimIn), and a claim that does not go through leaves nothing behind. A connection transaction, not a knex
+     * one: the worker claims once per delivery (connection-transaction.ts).
      */
     async tryClaim(row: QueueRow, leaseMs: number): Promise<boolean> {
       try {
-        return await knex().transaction((trx: Db) => claimIn(trx, row, leaseMs));
+        return await connectionTransaction(knex(), (db) => claimIn(db, row, leaseMs));
       } catch (e) {
         // A deadlock or busy database while claiming only means "not now": the caller tries again later.
         if (isTransient(e)) return false;

@@ -11,7 +11,7 @@ import { restoreLegacySecrets, restorePayloadSecrets } from '../webhook/payload-
 import type { SyncAction, SyncOutcome } from '../sync/types';
 import { isOutboundAction } from '../outbound';
 import { splitOrigin, type DeliveryOrigin } from './origin';
-import type { Db } from './contact-locks';
+import { connectionTransaction, type Db } from './connection-transaction';
 import type { QueueRow } from './queue';
 import type { DeliveryOutcome, StoredDelivery } from './store';
 
@@ -128,7 +128,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           (done, trx) => settleIn(trx, delivery, row, done)
         );
         if (!outcome.settled) {
-          await strapi.db.connection.transaction((trx: Db) => settleIn(trx, delivery, row, outcome));
+          await connectionTransaction(strapi.db.connection, (db) => settleIn(db, delivery, row, outcome));
         }
         released = true;
         if (row.contactKey) queue().contactReleased(row.contactKey);

@@ -6,7 +6,7 @@ import { KEY_LABELS, SecretBox, deriveKey, keyMaterial } from '../../utils/encry
 import { getService } from '../../utils/get-service';
 import { FORGED_ERROR, REFUSALS, errorAnswer, type WebhookAnswer } from '../webhook/answers';
 import { insertReturningId, lazy, newDocumentId, tableColumns } from './columns';
-import type { Db } from './contact-locks';
+import { connectionTransaction, type Db } from './connection-transaction';
 import { createGroupCommit } from './group-commit';
 import type { QueueRow } from './queue';
 import { deliverySigner } from './mac';
@@ -74,7 +74,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const processId = (): string => getService(strapi, 'queue').processId;
 
   const columns = lazy(() => tableColumns(strapi, DELIVERY_UID, COLUMN_ATTRIBUTES));
-  const intake = createGroupCommit(() => strapi.db.connection, {
+  const intake = createGroupCommit((work) => connectionTransaction(strapi.db.connection, work), {
     gatherMs: INTAKE_GATHER_MS,
     maxBatch: INTAKE_MAX_BATCH,
   });
@@ -109,7 +109,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * transaction around it, which doubled the cost of a delivery. Values are converted as Strapi converts them
      * (JSON columns as JSON text, dates as Date), so Strapi reads the rows back as its own.
      */
-    async create(input: NewDelivery, opts: { transaction?: unknown } = {}): Promise<StoredDelivery> {
+    async create(input: NewDelivery, opts: { transaction?: Db } = {}): Promise<StoredDelivery> {
       const { secrets, ...data } = input;
       const now = new Date();
       const c = columns();
@@ -135,7 +135,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
       row.mac = signatureOf(row);
       // `transaction`: the outbox writes its row in the transaction of the user's change (services/outbound).
-      const trx = opts.transaction as Parameters<typeof insertReturningId>[3];
       row.id = await insertReturningId(
         strapi,
         c.table,
@@ -159,7 +158,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           [c.updatedAt]: now,
           [c.publishedAt]: now,
         },
-        trx
+        opts.transaction
       );
       return row;
     },

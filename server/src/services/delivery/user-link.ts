@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { DELIVERY_UID } from '../../content-types';
-import { lazy, type Knex } from './columns';
+import { lazy } from './columns';
+import type { Db } from './connection-transaction';
 
 /**
  * Links a delivery to its user with one plain statement on the join table. (Strapi's relation update opens a
@@ -17,7 +18,7 @@ export function createUserLink(strapi: Core.Strapi) {
   });
 
   /** `firstAttempt`: the delivery's first outcome, which has no link yet (a later attempt may have one already). */
-  async function linkUser(deliveryId: number, userId: number, firstAttempt: boolean, knex: Knex): Promise<void> {
+  async function linkUser(deliveryId: number, userId: number, firstAttempt: boolean, knex: Db): Promise<void> {
     const { name: table, own, target } = userJoin();
     if (firstAttempt) {
       await knex(table).insert({ [own]: deliveryId, [target]: userId });

@@ -9,7 +9,7 @@ import { getService } from '../../utils/get-service';
 import { isTransient } from '../../utils/transient';
 import { originParams } from '../delivery/origin';
 import type { QueueRow } from '../delivery/queue';
-import type { Db } from '../delivery/contact-locks';
+import { connectionTransaction } from '../delivery/connection-transaction';
 import type { NewDelivery, StoredDelivery } from '../delivery/store';
 import { FINAL_STATUSES } from '../delivery/types';
 import { matchUser } from '../sync/user-match';
@@ -176,7 +176,7 @@ export function createContactImporter(strapi: Core.Strapi) {
     };
     try {
       // Stored already claimed when it is its contact's turn: the delivery, its claim and its lock in one commit.
-      const stored = await strapi.db.connection.transaction((trx: Db) =>
+      const stored = await connectionTransaction(strapi.db.connection, (trx) =>
         record().createClaimed(input, settings.queue.leaseMs, trx)
       );
       return { ...stored, existed: false };

@@ -2,7 +2,8 @@ import type { Core } from '@strapi/strapi';
 import { getService } from '../../utils/get-service';
 import { OUTBOUND_BATCH_SIZE } from '../../../../shared/contracts/outbound';
 import { lazy, queueColumns } from '../delivery/columns';
-import { claimOwner, type Db } from '../delivery/contact-locks';
+import { claimOwner } from '../delivery/contact-locks';
+import { connectionTransaction, type Db } from '../delivery/connection-transaction';
 import { isTransient } from '../../utils/transient';
 import type { QueueRow } from '../delivery/queue';
 import { PENDING_STATUSES } from '../delivery/types';
@@ -91,7 +92,7 @@ export function createOutboundClaims(strapi: Core.Strapi) {
       };
       let claimed: QueueRow[];
       try {
-        claimed = await knex().transaction(claimAll);
+        claimed = await connectionTransaction(knex(), claimAll);
       } catch (e) {
         // A deadlock or a busy database: none of them claimed (the transaction rolled back); they wait their turn.
         if (isTransient(e)) return [];

@@ -6,7 +6,7 @@ import { getService } from '../../utils/get-service';
 import { includes } from '../../constants';
 import { OUTBOUND_ACTIONS, OUTBOUND_BATCH_SIZE, type OutboundAction } from '../../../../shared/contracts/outbound';
 import type { WebhookAnswer } from '../webhook/answers';
-import type { Db } from '../delivery/contact-locks';
+import { connectionTransaction, type Db } from '../delivery/connection-transaction';
 import type { QueueRow } from '../delivery/queue';
 import type { StoredDelivery } from '../delivery/store';
 import { createOutboundClaims } from './claim';
@@ -189,7 +189,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const outcomeOf = (item: Item): Outcome => outcomes.get(item.row.id) ?? { ok: false, error: new Error('not sent') };
     let answer: WebhookAnswer | undefined;
     const released: string[] = [];
-    await strapi.db.connection.transaction(async (trx: Db) => {
+    await connectionTransaction(strapi.db.connection, async (trx) => {
       for (const item of checked) {
         const outcome = outcomeOf(item);
         if (!outcome.ok) continue;

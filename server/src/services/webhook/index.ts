@@ -3,7 +3,7 @@ import type { PluginConfig } from '../../config/schema';
 import { describeError } from '../../utils/describe-error';
 import { getService } from '../../utils/get-service';
 import { isTransient } from '../../utils/transient';
-import type { Db } from '../delivery/contact-locks';
+import { connectionTransaction, type Db } from '../delivery/connection-transaction';
 import type { IntakeTicket } from '../delivery/group-commit';
 import type { NewDelivery, StoredDelivery } from '../delivery/store';
 import type { QueueRow } from '../delivery/queue';
@@ -147,7 +147,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         .catch((e: unknown) => {
           // A claim that met a deadlock or a busy database: the delivery is stored unclaimed, and waits its turn.
           if (queued || !isTransient(e)) throw e;
-          return strapi.db.connection.transaction((trx: Db) => store(accepted, queued, trx, false));
+          return connectionTransaction(strapi.db.connection, (trx) => store(accepted, queued, trx, false));
         });
     } catch (e) {
       strapi.log.error(`[customerly] the delivery could not be stored: ${describeError(e)}`);
