@@ -175,6 +175,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return strapi.db.query(DELIVERY_UID).findOne({ where: { eventId } });
     },
 
+    /** The deliveries of these event ids (one read), in no particular order. */
+    async findByEventIds(eventIds: string[]): Promise<StoredDelivery[]> {
+      if (!eventIds.length) return [];
+      return strapi.db.query(DELIVERY_UID).findMany({ where: { eventId: { $in: eventIds } } });
+    },
+
     /**
      * Whether the plugin wrote this row as it is: its MAC matches eventId, action, params, email, contactKey, payload
      * and sealed (constant-time). False for a row without a MAC (written another way, or by a version before MACs).

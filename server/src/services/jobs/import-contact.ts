@@ -30,6 +30,19 @@ export interface ImportOptions {
   fetchTags: boolean;
 }
 
+/** One row of a page read as a contact (importer.prepare): what is stored and applied, or why it cannot be. */
+export type PreparedRow =
+  | { ok: true; contact: ContactInput; payload: Record<string, unknown>; eventId: string }
+  | { ok: false; reason: string };
+type ReadyRow = Extract<PreparedRow, { ok: true }>;
+
+/** A row's delivery: stored before by this job (`existed`), or now (claimed when it was its contact's turn). */
+export interface StoredContact {
+  delivery: StoredDelivery;
+  existed: boolean;
+  claimed?: boolean;
+}
+
 /** Where one row of a list page is, and the job it belongs to. */
 export interface RowPlace {
   jobDocumentId: string;
@@ -139,17 +152,13 @@ export function createContactImporter(strapi: Core.Strapi) {
   const record = () => getService(strapi, 'delivery-record');
   const queue = () => getService(strapi, 'queue');
 
-  /** The delivery of this contact on this job: the one stored before (a page done again), or a new one. */
-  async function storeOnce(
-    eventId: string,
+  /** The delivery to store for one contact of an import: an `add` (mode create) or an `update` (mode update). */
+  function newDelivery(
+    { eventId, contact, payload }: ReadyRow,
     place: RowPlace,
     options: ImportOptions,
-    contact: ContactInput,
-    payload: Record<string, unknown>,
     settings: PluginConfig
-  ): Promise<{ delivery: StoredDelivery; existed: boolean; claimed?: boolean }> {
-    const existing = await record().findByEventId(eventId);
-    if (existing) return { delivery: existing, existed: true };
+  ): NewDelivery {
     const secrets = sealPayloadSecrets(payload, contact, settings.fieldMapping, secretValues(settings));
     const params = {
       action: options.mode === 'create' ? 'add' : 'update',
@@ -163,7 +172,7 @@ export function createContactImporter(strapi: Core.Strapi) {
         fetchTags: options.fetchTags,
       }),
     };
-    const input: NewDelivery = {
+    return {
       eventId,
       action: options.mode === 'create' ? 'add' : 'update',
       params,
@@ -174,6 +183,19 @@ export function createContactImporter(strapi: Core.Strapi) {
       // Run here; the workers step in only if this process dies meanwhile (as for a synchronous webhook).
       nextAttemptAt: Date.now() + settings.queue.syncWaitMs + settings.queue.leaseMs,
     };
+  }
+
+  /** The delivery of this contact on this job: the one stored before (a page done again), or a new one. */
+  async function storeOnce(
+    row: ReadyRow,
+    place: RowPlace,
+    options: ImportOptions,
+    settings: PluginConfig
+  ): Promise<StoredContact> {
+    const { eventId } = row;
+    const existing = await record().findByEventId(eventId);
+    if (existing) return { delivery: existing, existed: true };
+    const input = newDelivery(row, place, options, settings);
     try {
       // Stored already claimed when it is its contact's turn: the delivery, its claim and its lock in one commit.
       const stored = await connectionTransaction(strapi.db.connection, (trx) =>
@@ -218,25 +240,73 @@ export function createContactImporter(strapi: Core.Strapi) {
   }
 
   return {
-    /** Applies one row (not a dry run). A transient failure is `retry`: the page is done again later. */
+    /** Reads one row of a page as the contact it is, and the delivery's event id; or why it cannot be applied. */
+    prepare(place: RowPlace, row: ListRow): PreparedRow {
+      try {
+        const payload = payloadOf(place.list, row);
+        const contact = extractContact(payload, undefined);
+        return { ok: true, contact, payload, eventId: importEventId(place, row, contact.email) };
+      } catch (e) {
+        if (isWebhookError(e)) return { ok: false, reason: e.message };
+        throw e;
+      }
+    },
+
+    /**
+     * Stores the deliveries of several rows ahead of applying them: one read finds those this job stored before (a
+     * page done again), and one commit stores the others, each claimed with its contact's lock when it is the
+     * contact's turn (as one stored alone is). Best effort: after any error nothing is returned, and each row is
+     * stored when it is applied. The answer is in the order of `rows` (nothing for a row that cannot be applied).
+     */
+    async storeAhead(
+      place: RowPlace,
+      options: ImportOptions,
+      rows: PreparedRow[],
+      settings: PluginConfig
+    ): Promise<Array<StoredContact | undefined>> {
+      const out = new Array<StoredContact | undefined>(rows.length);
+      const ready = rows.flatMap((r, i) => (r.ok ? [{ row: r, i }] : []));
+      if (!ready.length) return out;
+      try {
+        const before = await record().findByEventIds(ready.map(({ row }) => row.eventId));
+        const found = new Map(before.map((d) => [d.eventId, d]));
+        const fresh = ready.filter(({ row }) => !found.has(row.eventId));
+        // Two rows of one contact id (the list moved under the job): each is stored when applied, as before.
+        if (new Set(fresh.map(({ row }) => row.eventId)).size !== fresh.length) return out;
+        const stored = await connectionTransaction(strapi.db.connection, async (trx) => {
+          const made: Array<{ delivery: StoredDelivery; claimed: boolean }> = [];
+          for (const { row } of fresh) {
+            const input = newDelivery(row, place, options, settings);
+            made.push(await record().createClaimed(input, settings.queue.leaseMs, trx));
+          }
+          return made;
+        });
+        for (const { row, i } of ready) {
+          const d = found.get(row.eventId);
+          if (d) out[i] = { delivery: d, existed: true };
+        }
+        fresh.forEach(({ i }, k) => (out[i] = { ...stored[k]!, existed: false }));
+        return out;
+      } catch {
+        // Stored meanwhile by another process (a takeover), or the database busy: each row on its own.
+        return new Array<StoredContact | undefined>(rows.length);
+      }
+    },
+
+    /**
+     * Applies one row (not a dry run), stored ahead (`stored`) or here. A transient failure is `retry`: the page is
+     * done again later.
+     */
     async apply(
       place: RowPlace,
       options: ImportOptions,
-      row: ListRow,
-      settings: PluginConfig
+      row: PreparedRow,
+      settings: PluginConfig,
+      stored?: StoredContact
     ): Promise<ContactOutcome> {
-      let contact: ContactInput;
-      let payload: Record<string, unknown>;
+      if (!row.ok) return { kind: 'failed', reason: row.reason };
       try {
-        payload = payloadOf(place.list, row);
-        contact = extractContact(payload, undefined);
-      } catch (e) {
-        if (isWebhookError(e)) return { kind: 'failed', reason: e.message };
-        throw e;
-      }
-      try {
-        const eventId = importEventId(place, row, contact.email);
-        const { delivery, existed, claimed } = await storeOnce(eventId, place, options, contact, payload, settings);
+        const { delivery, existed, claimed } = stored ?? (await storeOnce(row, place, options, settings));
         // Stored by this job from another page: the list moved while the job read it; applied once already.
         if (existed && (delivery.params?.page !== place.page || delivery.params?.source !== 'import')) {
           return { kind: 'duplicate' };

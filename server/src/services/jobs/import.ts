@@ -95,6 +95,30 @@ async function mapPool<T, R>(items: T[], limit: number, fn: (item: T) => Promise
   return out;
 }
 
+/**
+ * A page's deliveries are stored ahead of their turn, this many per worker in one commit (importer.storeAhead): the
+ * import then pays one commit for several contacts before their users' own. Each of them holds its contact's lock
+ * from then on, so a webhook for one of them waits behind the import for a few contacts' time at most.
+ */
+const STORE_AHEAD_PER_WORKER = 4;
+
+/**
+ * The deliveries of a page stored ahead in chunks of `size` rows, each chunk once one of its rows is wanted (a worker
+ * reaching it): `stored(i)` is row i's delivery, or undefined when its chunk could not be stored ahead.
+ */
+function storedAhead<T>(size: number, store: (from: number, to: number) => Promise<Array<T | undefined>>) {
+  const chunks = new Map<number, Promise<Array<T | undefined>>>();
+  return async (i: number): Promise<T | undefined> => {
+    const chunk = Math.floor(i / size);
+    let p = chunks.get(chunk);
+    if (!p) {
+      p = store(chunk * size, (chunk + 1) * size).catch(() => []);
+      chunks.set(chunk, p);
+    }
+    return (await p)[i - chunk * size];
+  };
+}
+
 const noun = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 const contacts = (n: number) => noun(n, 'contact', 'contacts');
 
@@ -209,9 +233,23 @@ export function importHandler(strapi: Core.Strapi): JobHandler<ImportContext> {
       }
 
       const place = { jobDocumentId: job.documentId, list, page: state.page };
-      const outcomes: ContactOutcome[] = await mapPool(rows, settings.queue.concurrency, (row) =>
-        options.dryRun ? importer.preview(options, list, row, settings) : importer.apply(place, options, row, settings)
-      );
+      let outcomes: ContactOutcome[];
+      if (options.dryRun) {
+        outcomes = await mapPool(rows, settings.queue.concurrency, (row) =>
+          importer.preview(options, list, row, settings)
+        );
+      } else {
+        const prepared = rows.map((row) => importer.prepare(place, row));
+        const concurrency = settings.queue.concurrency;
+        const stored = storedAhead(STORE_AHEAD_PER_WORKER * concurrency, (from, to) =>
+          importer.storeAhead(place, options, prepared.slice(from, to), settings)
+        );
+        outcomes = await mapPool(
+          prepared.map((row, i) => ({ row, i })),
+          concurrency,
+          async ({ row, i }) => importer.apply(place, options, row, settings, await stored(i))
+        );
+      }
 
       const retry = outcomes.find((o): o is Extract<ContactOutcome, { kind: 'retry' }> => o.kind === 'retry');
       if (retry) {
