@@ -296,4 +296,33 @@ describe('actions update_tags and update (real Strapi, fake Customerly)', () => 
     assert.deepEqual(res.json.tags.removed, []);
     assert.equal(await app.strapi.db.query(USER_UID).count({ where: { email: 'idem@example.com' } }), 1);
   });
+
+  it('while synchronous webhooks arrive, the worker looks for due deliveries no more often than queue.pollMs', async () => {
+    // Synchronous deliveries are run by their request, never due for the worker: it has nothing to look for more
+    // often than its poll interval (1 s here). It once looked every millisecond while webhooks kept arriving.
+    await add('steady@example.com');
+    const looks: string[] = [];
+    const onQuery = (q: { sql: string }) => {
+      if (/from\s+[`"]?customerly_deliveries[`"]?\s+where\s+[`"]?status[`"]?\s*=.*next_attempt_at/i.test(q.sql))
+        looks.push(q.sql);
+    };
+    app.strapi.db.connection.on('query', onQuery);
+    const t0 = Date.now();
+    try {
+      for (let k = 0; k < 30; k++) {
+        const res = await app.webhook(
+          { action: 'update_tags' },
+          userWebhook({ email: 'steady@example.com', tags: [`s${k}`] })
+        );
+        assert.equal(res.status, 200);
+      }
+    } finally {
+      app.strapi.db.connection.removeListener('query', onQuery);
+    }
+    const seconds = (Date.now() - t0) / 1000;
+    assert.ok(
+      looks.length <= Math.ceil(seconds) + 2,
+      `${looks.length} looks at the queue in ${seconds.toFixed(1)} s of webhooks (poll every 1 s)`
+    );
+  });
 });

@@ -80,6 +80,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     ticking = true;
     const cfg = config();
     let claimed = 0;
+    /** When this look was held back only by the gap between two deliveries during a burst: when to look again. */
+    let gapEndsAt = 0;
     try {
       const now = Date.now();
       if (now - lastSweep > SWEEP_EVERY_MS) {
@@ -97,6 +99,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
       const busyReceiving = Date.now() - lastIntakeAt < INTAKE_QUIET_MS;
       const gapLeft = busyReceiving ? lastRunEndedAt + INTAKE_GAP_MS - Date.now() : 0;
+      if (gapLeft > 0 && active.size === 0) gapEndsAt = lastRunEndedAt + INTAKE_GAP_MS;
       let free = (busyReceiving ? (gapLeft > 0 ? 0 : 1) : cfg.concurrency) - active.size;
       if (free > 0) {
         const rows: QueueRow[] = await queue().due(free * 4 + 4);
@@ -118,11 +121,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (again || claimed > 0) {
       again = false;
       schedule(0);
-    } else if (Date.now() - lastIntakeAt < INTAKE_QUIET_MS) {
-      // Held back by incoming webhooks: look again after the gap, or when they quieten down.
-      const gapLeft = lastRunEndedAt + INTAKE_GAP_MS - Date.now();
-      schedule(active.size > 0 ? INTAKE_QUIET_MS : Math.min(Math.max(gapLeft, 1), cfg.pollMs));
-    } else schedule(cfg.pollMs);
+    } else if (gapEndsAt) {
+      // Held back by incoming webhooks: look again once the gap is over.
+      schedule(Math.min(Math.max(gapEndsAt - Date.now(), 1), cfg.pollMs));
+    } else {
+      // Nothing due, or all in hand: poll. A delivery queued here, and the end of one in hand, wake the worker at
+      // once. (Not sooner while webhooks arrive: synchronous ones are not due, and looking every millisecond for
+      // them cost more than a tenth of each webhook's time.)
+      schedule(cfg.pollMs);
+    }
   }
 
   function run(row: QueueRow) {
