@@ -21,6 +21,9 @@ export function createContactLocks(strapi: Core.Strapi, processId: string) {
     ...tableColumns(strapi, CONTACT_LOCK_UID, ['contactKey', 'lockedBy', 'lockedUntil'] as const),
   }));
 
+  /** Whether the database has INSERT ... RETURNING (PostgreSQL, SQLite; not MySQL nor MariaDB's ON CONFLICT). */
+  const returning = lazy(() => !/mysql/.test(String(strapi.db.dialect.client)));
+
   const waiters = new Map<string, Set<() => void>>();
   const notify = (contactKey: string) => {
     const set = waiters.get(contactKey);
@@ -49,7 +52,7 @@ export function createContactLocks(strapi: Core.Strapi, processId: string) {
       const l = L();
       const owner = claimOwner(processId, deliveryId);
       const now = Date.now();
-      await db(l.table)
+      const insert = db(l.table)
         .insert({
           [l.contactKey]: contactKey,
           [l.lockedBy]: owner,
@@ -58,6 +61,12 @@ export function createContactLocks(strapi: Core.Strapi, processId: string) {
         })
         .onConflict(l.contactKey)
         .ignore();
+      // PostgreSQL and SQLite say whether the row went in (RETURNING gives nothing back on a conflict): the contact
+      // was free, and nothing more is read. MySQL has no RETURNING: the lock is read back.
+      if (returning()) {
+        const inserted = (await insert.returning(l.lockedBy)) as unknown[];
+        if (inserted.length) return true;
+      } else await insert;
       const row = await db(l.table).where(l.contactKey, contactKey).first(l.lockedBy, l.lockedUntil);
       if (row?.[l.lockedBy] === owner) return true;
       if (row && Number(row[l.lockedUntil]) < now) {
