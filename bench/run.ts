@@ -9,7 +9,8 @@
  *
  *  1. update_tags on existing users: webhook throughput vs a bare route doing the same database writes.
  *  2. add of new users: webhook throughput vs the users-permissions `add` service in a loop (bcrypt-bound), ABAB.
- *  3. a queued burst of 10,000 deliveries: answer latency p50/p99, time to drain, lost, doubled, RSS growth.
+ *  3. a queued burst of 10,000 deliveries: answer latency p50/p99, time to drain, lost, doubled, RSS growth; the
+ *     senders run in a process of their own (bench/burst.ts), so that this process's RSS is Strapi's.
  *  4. Customerly API calls per delivery, counted by the fake server.
  *  5. update_tags with 20 tag rules vs none.
  *  6. an app route behind the has-tags policy vs the same route without it.
@@ -18,6 +19,7 @@
  *  8. registrations (`/api/auth/local/register`, 8 senders) with outbound on vs off, interleaved; every user
  *     registered with it on reaches the fake Customerly, once, in how many `POST /users` (bench/outbound-figure.ts).
  *
+ * BENCH_HEAP_PROFILE=file.json writes a sampling heap profile of the burst's intake (bench/heap-profile.ts).
  * BENCH_SCALE=0.2 runs a smaller version (for a quick check). BENCH_ONLY=import,add (a comma list of the figures'
  * names: FIGURES below) runs only those; all by default. BENCH_RESULTS_DIR writes the results elsewhere than
  * bench/results (e.g. for a partial run), and then leaves the README alone.
