@@ -36,6 +36,9 @@ export function newDocumentId(): string {
   return id;
 }
 
+/** Whether the database answers INSERT ... RETURNING (PostgreSQL, SQLite; not MySQL nor MariaDB). */
+export const hasReturning = (strapi: Core.Strapi): boolean => !/mysql/.test(String(strapi.db.dialect.client));
+
 /**
  * One INSERT, in `db` (a transaction, or the app's connection by default); the new row's id. MySQL answers the new
  * id without RETURNING (and warns when asked for it).
@@ -47,7 +50,7 @@ export async function insertReturningId(
   db: Db = strapi.db.connection
 ): Promise<number> {
   const insert = db(table).insert(values);
-  const inserted = await (/mysql/.test(String(strapi.db.dialect.client)) ? insert : insert.returning('id'));
+  const inserted = await (hasReturning(strapi) ? insert.returning('id') : insert);
   const first = (inserted as Array<number | { id: number }>)[0];
   return Number(typeof first === 'object' ? first.id : first);
 }

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { CONTACT_LOCK_UID } from '../../content-types';
-import { lazy, tableColumns } from './columns';
+import { hasReturning, lazy, tableColumns } from './columns';
 import type { Db } from './connection-transaction';
-
-export type { Db } from './connection-transaction';
 
 /** How a claim or a contact lock names its holder: the process, then the delivery (see queue.ts). */
 export const claimOwner = (processId: string, deliveryId: number) => `${processId}#${deliveryId}`;
@@ -20,9 +18,6 @@ export function createContactLocks(strapi: Core.Strapi, processId: string) {
     documentId: 'document_id',
     ...tableColumns(strapi, CONTACT_LOCK_UID, ['contactKey', 'lockedBy', 'lockedUntil'] as const),
   }));
-
-  /** Whether the database has INSERT ... RETURNING (PostgreSQL, SQLite; not MySQL nor MariaDB's ON CONFLICT). */
-  const returning = lazy(() => !/mysql/.test(String(strapi.db.dialect.client)));
 
   const waiters = new Map<string, Set<() => void>>();
   const notify = (contactKey: string) => {
@@ -63,7 +58,7 @@ export function createContactLocks(strapi: Core.Strapi, processId: string) {
         .ignore();
       // PostgreSQL and SQLite say whether the row went in (RETURNING gives nothing back on a conflict): the contact
       // was free, and nothing more is read. MySQL has no RETURNING: the lock is read back.
-      if (returning()) {
+      if (hasReturning(strapi)) {
         const inserted = (await insert.returning(l.lockedBy)) as unknown[];
         if (inserted.length) return true;
       } else await insert;

@@ -45,7 +45,7 @@ export function createGroupCommit(inTransaction: InTransaction, options: GroupCo
   let timer: NodeJS.Timeout | undefined;
   let immediate: NodeJS.Immediate | undefined;
 
-  const alone = (p: Pending) => inTransaction((trx) => p.work(trx)).then(p.resolve, p.reject);
+  const alone = (p: Pending) => inTransaction(p.work).then(p.resolve, p.reject);
 
   async function commitBatch(batch: Pending[]): Promise<void> {
     if (batch.length === 1) return alone(batch[0]!);

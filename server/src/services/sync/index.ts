@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { PluginConfig } from '../../config/schema';
 import { tagsFieldOf } from '../../config/read';
 import { getService } from '../../utils/get-service';
-import type { Db } from '../delivery/contact-locks';
+import type { Db } from '../delivery/connection-transaction';
 import { afterAdd, afterAddCallsOut } from './after-add';
 import { announce, changesOf, doneOutcome, skippedOutcome } from './answer';
 import { decide } from './decide';
