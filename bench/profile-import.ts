@@ -17,6 +17,10 @@ import type { Core } from '@strapi/strapi';
 import type { Job } from '../shared/contracts/jobs';
 import { startFakeCustomerly } from '../tests/fake-customerly';
 import { startStrapi } from '../tests/helpers/strapi';
+import { addUsers } from './add-loop';
+import { summarize, type Profile } from './cpu-profile';
+import { timeSqliteStatements } from './sqlite-timing';
+import { sqlKey } from './timings';
 
 const CONTACTS = Number(process.env.PROFILE_CONTACTS ?? 300);
 const BASELINE = Number(process.env.PROFILE_BASELINE ?? 60);
@@ -49,80 +53,6 @@ function wrap(obj: Record<string, unknown>, method: string, label: string) {
 let queries = new Map<string, number>();
 /** Time inside SQLite itself (better-sqlite3 runs a statement synchronously), by verb and table. */
 let sqlite = new Map<string, { n: number; ms: number }>();
-const sqlKey = (sql: string) => {
-  const s = sql.replace(/\s+/g, ' ').trim().toLowerCase();
-  const verb = s.split(' ')[0] ?? '?';
-  const table = /(?:from|into|update|join)\s+[`"]?([\w.]+)[`"]?/.exec(s)?.[1] ?? '?';
-  return `${verb} ${table}`;
-};
-
-// ---- CPU profile summary ----
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-interface Profile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
-function category(frame: ProfileNode['callFrame']): string {
-  const { url, functionName } = frame;
-  if (functionName === '(garbage collector)') return 'gc';
-  if (functionName === '(idle)') return 'idle';
-  if (functionName === '(program)') return 'program (native, unattributed)';
-  if (url.includes('bcryptjs')) return 'bcryptjs';
-  if (url.includes('better-sqlite3')) return 'better-sqlite3';
-  if (url.includes('/knex/')) return 'knex';
-  if (url.includes('@strapi/database')) return '@strapi/database';
-  if (url.includes('@strapi/core')) return '@strapi/core';
-  if (url.includes('@strapi/utils')) return '@strapi/utils';
-  if (url.includes('@strapi/plugin-users-permissions')) return 'users-permissions';
-  if (url.includes('/dist/server/')) return 'this plugin';
-  if (url.includes('/node_modules/zod/')) return 'zod';
-  if (url.includes('lodash')) return 'lodash';
-  if (url.includes('/node_modules/')) return `other: ${url.split('/node_modules/').pop()!.split('/')[0]}`;
-  if (url.startsWith('node:')) return 'node internals';
-  if (url === '') return 'native';
-  return 'other';
-}
-function summarize(profile: Profile) {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const self = new Map<string, number>();
-  const inclusive = new Map<string, number>();
-  const pluginFns = new Map<string, number>();
-  let total = 0;
-  profile.samples.forEach((id, i) => {
-    const dt = (profile.timeDeltas[i] ?? 0) / 1000;
-    total += dt;
-    const node = byId.get(id)!;
-    const selfCat = category(node.callFrame);
-    self.set(selfCat, (self.get(selfCat) ?? 0) + dt);
-    const cats = new Set<string>();
-    const fns = new Set<string>();
-    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
-      const f = byId.get(cur)!.callFrame;
-      cats.add(category(f));
-      if (f.url.includes('/dist/server/')) fns.add(`${f.functionName || '(anonymous)'}:${f.lineNumber + 1}`);
-    }
-    for (const c of cats) inclusive.set(c, (inclusive.get(c) ?? 0) + dt);
-    for (const f of fns) pluginFns.set(f, (pluginFns.get(f) ?? 0) + dt);
-  });
-  const top = (m: Map<string, number>, k: number) =>
-    [...m.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, k)
-      .map(([name, ms]) => ({ name, ms: Math.round(ms), share: round(ms / total, 3) }));
-  return {
-    totalMs: Math.round(total),
-    self: top(self, 20),
-    inclusive: top(inclusive, 20),
-    pluginFns: top(pluginFns, 30),
-  };
-}
 
 async function phase(session: Session, users: number, run: () => Promise<void>) {
   timings = new Map();
@@ -223,59 +153,22 @@ async function main() {
   knex.on('query', (q) => queries.set(sqlKey(q.sql), (queries.get(sqlKey(q.sql)) ?? 0) + 1));
 
   if (app.db.kind === 'sqlite') {
-    // better-sqlite3's statements: time each run/get/all (synchronous, so the time is SQLite's and the disk's).
-    const client = (
-      strapi.db.connection as unknown as {
-        client: { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<void> };
-      }
-    ).client;
-    const conn = (await client.acquireConnection()) as {
-      prepare(sql: string): object;
-      pragma(p: string, o?: { simple: boolean }): unknown;
-    };
-    if (process.env.PROFILE_PRAGMA) for (const p of process.env.PROFILE_PRAGMA.split(';')) conn.pragma(p);
-    console.log(
-      'journal_mode',
-      conn.pragma('journal_mode', { simple: true }),
-      'synchronous',
-      conn.pragma('synchronous', { simple: true })
+    const pragmas = await timeSqliteStatements(
+      strapi,
+      (sql, ms) => {
+        const k = sqlKey(sql);
+        const e = sqlite.get(k) ?? { n: 0, ms: 0 };
+        e.n++;
+        e.ms += ms;
+        sqlite.set(k, e);
+      },
+      process.env.PROFILE_PRAGMA
     );
-    const proto = Object.getPrototypeOf(conn.prepare('select 1')) as Record<string, unknown> & { source?: string };
-    for (const m of ['run', 'get', 'all']) {
-      const orig = proto[m] as (...a: unknown[]) => unknown;
-      proto[m] = function (this: { source: string }, ...args: unknown[]) {
-        const t = performance.now();
-        try {
-          return orig.apply(this, args);
-        } finally {
-          const k = sqlKey(this.source);
-          const e = sqlite.get(k) ?? { n: 0, ms: 0 };
-          e.n++;
-          e.ms += performance.now() - t;
-          sqlite.set(k, e);
-        }
-      };
-    }
-    await client.releaseConnection(conn);
+    console.log('journal_mode', pragmas.journalMode, 'synchronous', pragmas.synchronous);
   }
 
   const role = await strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'authenticated' } });
-  const addLoop = async (prefix: string, count: number) => {
-    for (let k = 0; k < count; k++) {
-      await strapi
-        .plugin('users-permissions')
-        .service('user')
-        .add({
-          username: `${prefix}${k}@example.com`,
-          email: `${prefix}${k}@example.com`,
-          password: 'Generated-Password-0123456789',
-          provider: 'local',
-          confirmed: true,
-          blocked: false,
-          role: role.id,
-        });
-    }
-  };
+  const addLoop = (prefix: string, count: number) => addUsers(strapi, role.id, prefix, count);
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');

@@ -16,41 +16,19 @@ import { startFakeCustomerly } from '../tests/fake-customerly';
 import { createTestDatabase, type TestDbKind } from '../tests/helpers/database';
 import { pool } from '../tests/helpers/processes';
 import { startStrapi } from '../tests/helpers/strapi';
+import { timeSqliteStatements } from './sqlite-timing';
+import { createTimings, sqlKey } from './timings';
 
 const N = Number(process.env.PROFILE_REGISTRATIONS ?? 100);
 const SENDERS = Number(process.env.PROFILE_SENDERS ?? 8);
 const DB = (process.env.PROFILE_DB ?? 'sqlite') as TestDbKind;
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
-type Timing = { calls: number; ms: number };
-let timings = new Map<string, Timing>();
-const note = (label: string, ms: number) => {
-  const e = timings.get(label) ?? { calls: 0, ms: 0 };
-  e.calls++;
-  e.ms += ms;
-  timings.set(label, e);
-};
-function wrap(obj: Record<string, unknown>, method: string, label: string) {
-  const orig = obj[method];
-  if (typeof orig !== 'function') throw new Error(`no ${label}`);
-  obj[method] = function (this: unknown, ...args: unknown[]) {
-    const t = performance.now();
-    const r = (orig as (...a: unknown[]) => unknown).apply(this, args);
-    if (r && typeof (r as Promise<unknown>).then === 'function')
-      return (r as Promise<unknown>).finally(() => note(label, performance.now() - t));
-    note(label, performance.now() - t);
-    return r;
-  };
-}
+const timings = createTimings();
+const { note, wrap } = timings;
 
 let queries = new Map<string, number>();
 let sqlite = new Map<string, { n: number; ms: number }>();
-const sqlKey = (sql: string) => {
-  const s = sql.replace(/\s+/g, ' ').trim().toLowerCase();
-  const verb = s.split(' ')[0] ?? '?';
-  const table = /(?:from|into|update|join)\s+[`"]?([\w.]+)[`"]?/.exec(s)?.[1] ?? '';
-  return `${verb} ${table}`.trim();
-};
 const per = (m: Map<string, number>, n: number) =>
   Object.fromEntries([...m.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, round(v / n, 2)]));
 
@@ -87,31 +65,14 @@ async function main() {
     };
     const knex = strapi.db.connection as unknown as { on(ev: string, fn: (q: { sql: string }) => void): void };
     knex.on('query', (q) => queries.set(sqlKey(q.sql), (queries.get(sqlKey(q.sql)) ?? 0) + 1));
-    if (DB === 'sqlite') {
-      const client = (
-        strapi.db.connection as unknown as {
-          client: { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<void> };
-        }
-      ).client;
-      const conn = (await client.acquireConnection()) as { prepare(sql: string): object };
-      const proto = Object.getPrototypeOf(conn.prepare('select 1')) as Record<string, unknown>;
-      for (const m of ['run', 'get', 'all']) {
-        const orig = proto[m] as (...a: unknown[]) => unknown;
-        proto[m] = function (this: { source: string }, ...args: unknown[]) {
-          const t = performance.now();
-          try {
-            return orig.apply(this, args);
-          } finally {
-            const k = sqlKey(this.source);
-            const e = sqlite.get(k) ?? { n: 0, ms: 0 };
-            e.n++;
-            e.ms += performance.now() - t;
-            sqlite.set(k, e);
-          }
-        };
-      }
-      await client.releaseConnection(conn);
-    }
+    if (DB === 'sqlite')
+      await timeSqliteStatements(strapi, (sql, ms) => {
+        const k = sqlKey(sql);
+        const e = sqlite.get(k) ?? { n: 0, ms: 0 };
+        e.n++;
+        e.ms += ms;
+        sqlite.set(k, e);
+      });
 
     const settings = svc('settings') as unknown as {
       get(): Promise<{ outbound: Record<string, unknown> }>;
@@ -129,7 +90,7 @@ async function main() {
 
     const phase = async (name: string, enabled: boolean, count: number) => {
       await settings.update({ outbound: { ...outbound, enabled } });
-      timings = new Map();
+      timings.reset();
       queries = new Map();
       sqlite = new Map();
       transactions = 0;
@@ -177,7 +138,8 @@ async function main() {
             }
           : {}),
         msPerRegistration: Object.fromEntries(
-          [...timings.entries()]
+          timings
+            .entries()
             .sort((a, b) => b[1].ms - a[1].ms)
             .map(([k, v]) => [k, { calls: round(v.calls / count, 2), ms: round(v.ms / count, 2) }])
         ),

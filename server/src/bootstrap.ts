@@ -10,6 +10,7 @@ import { grantMeRouteOnce } from './services/access/grant-me';
 import { guardTagWrites } from './services/sync/tag-guard';
 import { watchUsers } from './services/outbound/lifecycles';
 import { hintSqliteJournal } from './services/delivery/sqlite-hint';
+import { ensureUserIndexes } from './services/sync/user-indexes';
 
 /** Tags are matched ignoring case through `nameKey`, kept in step with `name` however a tag is written. */
 function keepTagKeys(strapi: Core.Strapi) {
@@ -100,6 +101,8 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
     );
   });
   await grantMeRouteOnce(strapi);
+  // The indexes behind the user lookups of every delivery (email and username ignoring case, the contact id).
+  await ensureUserIndexes(strapi);
   // On SQLite's default journal, one line on what it costs each delivery (the app's setting to change, not ours).
   await hintSqliteJournal(strapi);
   // Each Strapi process writes a heartbeat and runs a delivery worker (the worker only unless queue.enabled is

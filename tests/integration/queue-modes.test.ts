@@ -3,7 +3,15 @@ import { after, before, describe, it } from 'node:test';
 import { startFakeCustomerly, userWebhook, type FakeCustomerly } from '../fake-customerly';
 import { startStrapi, type AnswerJson, type TestStrapi } from '../helpers/strapi';
 import { waitFor, pool } from '../helpers/processes';
-import { DELIVERY_UID, ensureRole, oneUser, setResetPasswordUrl, tagNames, usersByEmail } from '../helpers/fixtures';
+import {
+  CONTACT_LOCK_UID,
+  DELIVERY_UID,
+  ensureRole,
+  oneUser,
+  setResetPasswordUrl,
+  tagNames,
+  usersByEmail,
+} from '../helpers/fixtures';
 
 describe('queued processing (real Strapi, fake Customerly)', () => {
   let app: TestStrapi;
@@ -123,6 +131,54 @@ describe('queued processing (real Strapi, fake Customerly)', () => {
     );
     for (const email of emails) assert.equal((await usersByEmail(app.strapi, email)).length, 1);
     assert.equal(fake.listFaults().length, 0, 'every fault was served');
+  });
+
+  it("claims a contact's delivery only when no earlier one of the contact waits or runs", async () => {
+    const strapi = app.strapi;
+    const record = strapi.plugin('customerly').service('delivery-record');
+    const queue = strapi.plugin('customerly').service('queue');
+    // Not due for an hour: the workers leave them alone, only the claims below touch them.
+    const later = Date.now() + 3_600_000;
+    const store = (email: string) =>
+      record.create({
+        action: 'update',
+        params: { action: 'update' },
+        email,
+        contactKey: email,
+        payload: {},
+        nextAttemptAt: later,
+      });
+    const first = await store('turns@example.com');
+    const second = await store('turns@example.com');
+    const other = await store('other-turns@example.com');
+    const row = (d: { id: number; contactKey: string }) => ({ id: d.id, contactKey: d.contactKey, attempts: 0 });
+    const locks = () => strapi.db.query(CONTACT_LOCK_UID).findMany({});
+
+    // The first still waits (queued, a retry due later): the second is not claimed, and leaves no lock behind.
+    assert.equal(await queue.tryClaim(row(second), 60_000), false);
+    assert.deepEqual(await locks(), []);
+    assert.equal((await delivery(second.eventId)).status, 'queued');
+    // Another contact is not held back by it.
+    assert.equal(await queue.tryClaim(row(other), 60_000), true);
+    await queue.unlockContact(other.contactKey, other.id);
+
+    // The first runs (claimed, its contact locked): the second still waits.
+    assert.equal(await queue.tryClaim(row(first), 60_000), true);
+    await queue.unlockContact(first.contactKey, first.id);
+    assert.equal(await queue.tryClaim(row(second), 60_000), false, 'the first is processing');
+    assert.deepEqual(await locks(), []);
+
+    // The first is done: now the second's turn.
+    await record.finish({ ...first, attempts: 1 }, { status: 'done' });
+    assert.equal(await queue.tryClaim(row(second), 60_000), true);
+    assert.equal((await delivery(second.eventId)).status, 'processing');
+    assert.deepEqual(
+      (await locks()).map((l: { contactKey: string }) => l.contactKey),
+      ['turns@example.com']
+    );
+    await record.finish({ ...second, attempts: 1 }, { status: 'done' });
+    await record.finish({ ...other, attempts: 1 }, { status: 'done' });
+    await queue.unlockContact(second.contactKey, second.id);
   });
 
   it('replay runs a delivery again and records a new attempt', async () => {

@@ -36,8 +36,20 @@ export function newDocumentId(): string {
   return id;
 }
 
+/** MySQL or MariaDB (Strapi's `mysql` client, whichever driver). */
+const isMysqlFamily = (strapi: Core.Strapi): boolean => /mysql/.test(String(strapi.db.dialect.client));
+
 /** Whether the database answers INSERT ... RETURNING (PostgreSQL, SQLite; not MySQL nor MariaDB). */
-export const hasReturning = (strapi: Core.Strapi): boolean => !/mysql/.test(String(strapi.db.dialect.client));
+export const hasReturning = (strapi: Core.Strapi): boolean => !isMysqlFamily(strapi);
+
+/**
+ * Whether an UPDATE may read the table it updates in a subquery of its WHERE (PostgreSQL, SQLite). MySQL and MariaDB
+ * refuse it (error 1093, "You can't specify target table ... for update in FROM clause").
+ */
+export const canReadUpdatedTable = (strapi: Core.Strapi): boolean => !isMysqlFamily(strapi);
+
+/** Whether the database has indexes on an expression such as LOWER(email) (PostgreSQL, SQLite; not MariaDB). */
+export const hasLowerIndexes = (strapi: Core.Strapi): boolean => !isMysqlFamily(strapi);
 
 /**
  * One INSERT, in `db` (a transaction, or the app's connection by default); the new row's id. MySQL answers the new

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { DELIVERY_UID } from '../../content-types';
 import { isTransient } from '../../utils/transient';
-import { lazy, queueColumns, type QueryBuilder } from './columns';
+import { canReadUpdatedTable, lazy, queueColumns, type QueryBuilder } from './columns';
 import { connectionTransaction, type Db } from './connection-transaction';
 import { claimOwner, createContactLocks } from './contact-locks';
 import { createHeartbeats } from './heartbeats';
@@ -46,15 +46,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const locks = createContactLocks(strapi, processId);
   const heartbeats = createHeartbeats(strapi, processId);
 
+  /** The earlier deliveries of the row's contact that still wait or run (then this one must wait its turn). */
+  const earlierPending = (db: Db, row: QueueRow & { contactKey: string }, alias = D().table) => {
+    const d = D();
+    return db(alias === d.table ? d.table : `${d.table} as ${alias}`)
+      .where(`${alias}.${d.contactKey}`, row.contactKey)
+      .andWhere(`${alias}.${d.id}`, '<', row.id)
+      .whereIn(`${alias}.${d.status}`, [...PENDING_STATUSES]);
+  };
+
   /** Whether an earlier delivery of the same contact still waits or runs (then this one must wait its turn). */
   async function hasEarlierPending(row: QueueRow, db: Db = knex()): Promise<boolean> {
     if (!row.contactKey) return false;
-    const d = D();
-    const earlier = await db(d.table)
-      .where(d.contactKey, row.contactKey)
-      .andWhere(d.id, '<', row.id)
-      .whereIn(d.status, [...PENDING_STATUSES])
-      .first(d.id);
+    const earlier = await earlierPending(db, { ...row, contactKey: row.contactKey }).first(D().id);
     return !!earlier;
   }
 
@@ -68,24 +72,29 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     // that reads first and then writes fails at once with SQLITE_BUSY when another process writes meanwhile), and
     // the earlier deliveries are then read while no other claim of the contact can start.
     if (row.contactKey && !(await locks.lockContact(row.contactKey, row.id, leaseMs, db))) return false;
-    if (await hasEarlierPending(row, db)) {
+    // The earlier deliveries: read by the claim's UPDATE itself where the database allows it (one statement fewer
+    // per claim), else first (MySQL, MariaDB).
+    const key = row.contactKey;
+    const readsEarlier = key !== null && canReadUpdatedTable(strapi);
+    if (!readsEarlier && (await hasEarlierPending(row, db))) {
       if (row.contactKey) await locks.dropLock(row.contactKey, row.id, db);
       return false;
     }
     const now = Date.now();
-    const claimed = await db(d.table)
+    const claim = db(d.table)
       .where(d.id, row.id)
       .andWhere((q: QueryBuilder) =>
         q
           .where(d.status, 'queued')
           .orWhere((q2: QueryBuilder) => q2.where(d.status, 'processing').andWhere(d.lockedUntil, '<', now))
-      )
-      .update({
-        [d.status]: 'processing',
-        [d.lockedBy]: claimOwner(processId, row.id),
-        [d.lockedUntil]: now + leaseMs,
-        [d.attempts]: db.raw('?? + 1', [d.attempts]),
-      });
+      );
+    if (readsEarlier) claim.whereNotExists(earlierPending(db, { ...row, contactKey: key }, 'earlier'));
+    const claimed = await claim.update({
+      [d.status]: 'processing',
+      [d.lockedBy]: claimOwner(processId, row.id),
+      [d.lockedUntil]: now + leaseMs,
+      [d.attempts]: db.raw('?? + 1', [d.attempts]),
+    });
     if (Number(claimed) === 1) return true;
     if (row.contactKey) await locks.dropLock(row.contactKey, row.id, db);
     return false;
