@@ -101,7 +101,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
     );
   });
   await grantMeRouteOnce(strapi);
-  // The indexes behind the user lookups of every delivery (email and username ignoring case, the contact id).
+  // The indexes behind the user lookups of every delivery (email and username, ignoring case).
   await ensureUserIndexes(strapi);
   // On SQLite's default journal, one line on what it costs each delivery (the app's setting to change, not ours).
   await hintSqliteJournal(strapi);

@@ -17,16 +17,20 @@ export const USER_INDEXES = [
   { name: 'customerly_up_users_username_lower', attribute: 'username' },
 ] as const;
 
-/** Whether an index of that name exists (PostgreSQL: in the connection's schema). */
+/** The PostgreSQL schema Strapi's connection names (`connection.schema`), if any; SQLite has none. */
+const schemaOf = (strapi: Core.Strapi): string | undefined => strapi.db.getSchemaName() || undefined;
+
+/** Whether an index of that name exists (PostgreSQL: in the users table's schema). */
 async function indexExists(strapi: Core.Strapi, name: string): Promise<boolean> {
   const knex = strapi.db.connection;
   if (/sqlite/.test(String(strapi.db.dialect.client))) {
     const rows = (await knex.raw("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", [name])) as unknown[];
     return rows.length > 0;
   }
-  const { rows } = (await knex.raw('SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ?', [
-    name,
-  ])) as { rows: unknown[] };
+  const { rows } = (await knex.raw(
+    'SELECT 1 FROM pg_indexes WHERE schemaname = COALESCE(?, current_schema()) AND indexname = ?',
+    [schemaOf(strapi) ?? null, name]
+  )) as { rows: unknown[] };
   return rows.length > 0;
 }
 
@@ -39,11 +43,13 @@ export async function ensureUserIndexes(strapi: Core.Strapi): Promise<string[]> 
   const created: string[] = [];
   if (!hasLowerIndexes(strapi)) return created;
   const columns = tableColumns(strapi, USER_UID, ['email', 'username'] as const);
+  const schema = schemaOf(strapi);
+  const table = schema ? `${schema}.${columns.table}` : columns.table;
   for (const index of USER_INDEXES) {
     const column = columns[index.attribute];
     try {
       if (await indexExists(strapi, index.name)) continue;
-      await strapi.db.connection.raw('CREATE INDEX ?? ON ?? (LOWER(??))', [index.name, columns.table, column]);
+      await strapi.db.connection.raw('CREATE INDEX ?? ON ?? (LOWER(??))', [index.name, table, column]);
       created.push(index.name);
     } catch (e) {
       // Another process starting at the same time made it first.
