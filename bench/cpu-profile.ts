@@ -2,7 +2,7 @@
  * A V8 CPU profile (node:inspector's Profiler) summarised by what the time was spent in: bcrypt, knex, SQLite,
  * Strapi, this plugin, GC... For the hand-run profilers (bench/profile-*.ts).
  */
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+import { round } from './timings';
 
 export interface ProfileNode {
   id: number;

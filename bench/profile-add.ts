@@ -22,11 +22,10 @@ import { addUsers } from './add-loop';
 import { sendBurst } from './burst';
 import { summarize, type Profile } from './cpu-profile';
 import { timeSqliteStatements } from './sqlite-timing';
-import { createTimings, sqlKey } from './timings';
+import { createTimings, round, sqlKey } from './timings';
 
 const USERS = Number(process.env.PROFILE_USERS ?? 80);
 const DB = (process.env.PROFILE_DB ?? 'sqlite') as TestDbKind;
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 const timings = createTimings();
 const { note, wrap } = timings;

@@ -20,13 +20,12 @@ import { startStrapi } from '../tests/helpers/strapi';
 import { addUsers } from './add-loop';
 import { summarize, type Profile } from './cpu-profile';
 import { timeSqliteStatements } from './sqlite-timing';
-import { sqlKey } from './timings';
+import { round, sqlKey } from './timings';
 
 const CONTACTS = Number(process.env.PROFILE_CONTACTS ?? 300);
 const BASELINE = Number(process.env.PROFILE_BASELINE ?? 60);
 const CONCURRENCY = Number(process.env.PROFILE_CONCURRENCY ?? 4);
 const OUT = process.env.PROFILE_OUT ?? '/tmp/profile-import.json';
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 // ---- service timings: each call of a wrapped method, its wall time (overlapping calls add up) ----
 type Timing = { calls: number; ms: number; falsy: number };

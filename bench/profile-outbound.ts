@@ -17,12 +17,11 @@ import { createTestDatabase, type TestDbKind } from '../tests/helpers/database';
 import { pool } from '../tests/helpers/processes';
 import { startStrapi } from '../tests/helpers/strapi';
 import { timeSqliteStatements } from './sqlite-timing';
-import { createTimings, sqlKey } from './timings';
+import { createTimings, round, sqlKey } from './timings';
 
 const N = Number(process.env.PROFILE_REGISTRATIONS ?? 100);
 const SENDERS = Number(process.env.PROFILE_SENDERS ?? 8);
 const DB = (process.env.PROFILE_DB ?? 'sqlite') as TestDbKind;
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 const timings = createTimings();
 const { note, wrap } = timings;

@@ -37,6 +37,9 @@ export function createTimings() {
   };
 }
 
+/** `x` rounded to `d` decimals, for the reports. */
+export const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
 /** A statement's verb and table ('insert up_users'), to count statements by kind. */
 export const sqlKey = (sql: string) => {
   const s = sql.replace(/\s+/g, ' ').trim().toLowerCase();

@@ -39,6 +39,9 @@ export function newDocumentId(): string {
 /** MySQL or MariaDB (Strapi's `mysql` client, whichever driver). */
 const isMysqlFamily = (strapi: Core.Strapi): boolean => /mysql/.test(String(strapi.db.dialect.client));
 
+/** SQLite (Strapi's `sqlite` client, better-sqlite3). */
+export const isSqlite = (strapi: Core.Strapi): boolean => /sqlite/.test(String(strapi.db.dialect.client));
+
 /** Whether the database answers INSERT ... RETURNING (PostgreSQL, SQLite; not MySQL nor MariaDB). */
 export const hasReturning = (strapi: Core.Strapi): boolean => !isMysqlFamily(strapi);
 

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { isSqlite } from './columns';
 
 /** What the startup line says, once, on SQLite with its default rollback journal. */
 export const SQLITE_JOURNAL_HINT =
@@ -9,7 +10,7 @@ export const SQLITE_JOURNAL_HINT =
  * README tells how to change it. The plugin never changes the app's database settings itself.
  */
 export async function hintSqliteJournal(strapi: Core.Strapi): Promise<void> {
-  if (!/sqlite/.test(String(strapi.db.dialect.client))) return;
+  if (!isSqlite(strapi)) return;
   try {
     const answer = (await strapi.db.connection.raw('pragma journal_mode')) as Array<Record<string, unknown>>;
     const mode = String(Object.values(answer?.[0] ?? {})[0] ?? '').toLowerCase();

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { USER_UID } from '../../content-types';
 import { describeError } from '../../utils/describe-error';
-import { hasLowerIndexes, tableColumns } from '../delivery/columns';
+import { hasLowerIndexes, isSqlite, tableColumns } from '../delivery/columns';
 
 /**
  * The indexes behind the plugin's case-blind user lookups (users.ts). Every delivery looks its user up by email
@@ -23,7 +23,7 @@ const schemaOf = (strapi: Core.Strapi): string | undefined => strapi.db.getSchem
 /** Whether an index of that name exists (PostgreSQL: in the users table's schema). */
 async function indexExists(strapi: Core.Strapi, name: string): Promise<boolean> {
   const knex = strapi.db.connection;
-  if (/sqlite/.test(String(strapi.db.dialect.client))) {
+  if (isSqlite(strapi)) {
     const rows = (await knex.raw("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", [name])) as unknown[];
     return rows.length > 0;
   }
