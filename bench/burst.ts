@@ -11,13 +11,18 @@ export interface BurstRequest {
 /**
  * Sends the burst from a process of its own (bench/burst-sender.ts), `senders` requests in flight at a time; resolves
  * with each request's answer, in order, and when the sending started (performance.now() of this process, once the
- * sender has read its requests and starts).
+ * sender has read its requests and starts). `beforeSpawn` is called once the requests are serialized, before the
+ * sender starts: what this process holds of the bench's own requests is allocated by then (bench/run.ts takes its
+ * memory baseline there).
  */
-export function sendBurst(
+export async function sendBurst(
   baseUrl: string,
   senders: number,
-  requests: BurstRequest[]
+  requests: BurstRequest[],
+  beforeSpawn?: () => Promise<void>
 ): Promise<{ answers: SentAnswer[]; startedAt: number }> {
+  const input = JSON.stringify({ baseUrl, senders, requests });
+  await beforeSpawn?.();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'burst-sender.ts')], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -29,7 +34,7 @@ export function sendBurst(
     out += chunk;
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-  child.stdin.end(JSON.stringify({ baseUrl, senders, requests }));
+  child.stdin.end(input);
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => {

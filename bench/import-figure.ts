@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { Core } from '@strapi/strapi';
 import type { Job } from '../shared/contracts/jobs';
 import { seedEmail, type FakeCustomerly } from '../tests/fake-customerly';
+import { watchMemory, type MemoryGrowth } from './memory-watch';
 
 const USER = 'plugin::users-permissions.user';
 const DELIVERY = 'plugin::customerly.delivery';
@@ -27,7 +28,7 @@ export interface ImportFigureDeps {
   addLoop: (prefix: string, count: number) => Promise<number>;
 }
 
-export interface ImportFigure {
+export interface ImportFigure extends MemoryGrowth {
   contacts: number;
   source: 'users';
   mode: 'create';
@@ -51,10 +52,6 @@ export interface ImportFigure {
   /** The better of the two baseline runs. */
   baselinePerSecond: number;
   ratio: number;
-  rssBeforeMB: number;
-  rssPeakMB: number;
-  rssGrowthMB: number;
-  heapUsedGrowthMB: number;
   progress: Job['progress'];
   usersAfter: number;
   distinctEmails: number;
@@ -73,7 +70,6 @@ interface JobsService {
   findOne(documentId: string): Promise<Job | null>;
 }
 
-const MB = 1048576;
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -122,24 +118,18 @@ export async function measureImport(deps: ImportFigureDeps): Promise<ImportFigur
   const { concurrency } = (await settings.get()).queue;
 
   const jobs = strapi.plugin('customerly').service('jobs') as JobsService;
-  const rss0 = process.memoryUsage();
-  let rssPeak = rss0.rss;
-  let heapPeak = rss0.heapUsed;
-  const sampler = setInterval(() => {
-    const m = process.memoryUsage();
-    rssPeak = Math.max(rssPeak, m.rss);
-    heapPeak = Math.max(heapPeak, m.heapUsed);
-  }, RSS_SAMPLE_MS);
+  const memory = await watchMemory(RSS_SAMPLE_MS);
   const timeline: Array<[number, number]> = [];
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let job: Job;
+  let growth: MemoryGrowth;
   try {
     const started = await jobs.start({ type: 'import', source: 'users', mode: 'create' }, null);
     if (started.kind !== 'created' || !started.job) throw new Error(`import: the job did not start (${started.kind})`);
     job = await finished(jobs, started.job.id, 120_000 + contacts * 500, timeline);
   } finally {
-    clearInterval(sampler);
+    growth = await memory.stop();
   }
   const seconds = (performance.now() - t0) / 1000;
   const importCpu = cpuMs(process.cpuUsage(cpu0)) / contacts;
@@ -177,10 +167,7 @@ export async function measureImport(deps: ImportFigureDeps): Promise<ImportFigur
     baselineAfterPerSecond: round(baselineAfter, 1),
     baselinePerSecond: round(baseline, 1),
     ratio: round(perSecond / baseline),
-    rssBeforeMB: round(rss0.rss / MB, 1),
-    rssPeakMB: round(rssPeak / MB, 1),
-    rssGrowthMB: round((rssPeak - rss0.rss) / MB, 1),
-    heapUsedGrowthMB: round((heapPeak - rss0.heapUsed) / MB, 1),
+    ...growth,
     progress: job.progress,
     usersAfter: emails.length,
     distinctEmails: got.size,
