@@ -8,7 +8,7 @@
  * (bench/options.ts). The run's name (sqlite, sqlite-wal, postgres, mysql) names its results.
  *
  *  1. update_tags on existing users: webhook throughput vs a bare route doing the same database writes.
- *  2. add of new users: webhook throughput vs the users-permissions `add` service in a loop (bcrypt-bound), ABAB.
+ *  2. add of new users: webhook throughput vs the users-permissions `add` service in a loop (bcrypt-bound).
  *  3. a queued burst of 10,000 deliveries, twice: answer latency p50/p99 (of the run with the better p99), time to
  *     drain, lost, doubled, RSS growth, what held the event loop; the senders run in a process of their own
  *     (bench/burst.ts), so that this process's RSS is Strapi's (bench/burst-figure.ts).
@@ -20,6 +20,8 @@
  *  8. registrations (`/api/auth/local/register`, 8 senders) with outbound on vs off, interleaved; every user
  *     registered with it on reaches the fake Customerly, once, in how many `POST /users` (bench/outbound-figure.ts).
  *
+ * Figures 1, 2, 5 and 6 run their baseline and their measured side in turn, BENCH_ROUNDS times each (3 by default,
+ * bench/interleave.ts); the best run of each side counts, and every run is recorded.
  * BENCH_HEAP_PROFILE=file.json writes a sampling heap profile of the burst's intake (bench/heap-profile.ts).
  * BENCH_SCALE=0.2 runs a smaller version (for a quick check). BENCH_ONLY=import,add (a comma list of the figures'
  * names: FIGURES below) runs only those; all by default. BENCH_RESULTS_DIR writes the results elsewhere than
@@ -37,6 +39,7 @@ import { addUsers } from './add-loop';
 import { databaseInfo } from './database-info';
 import { burstFigure, runBurst } from './burst-figure';
 import { measureImport } from './import-figure';
+import { ROUNDS, interleave } from './interleave';
 import { measureOutbound } from './outbound-figure';
 import { benchOptions, type BenchOptions } from './options';
 import { DEFAULT_RESULTS_DIR, regenerateReadme } from './readme-table';
@@ -47,6 +50,11 @@ const n = (x: number) => Math.max(10, Math.round(x * SCALE));
 const USER = 'plugin::users-permissions.user';
 
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+/** Each run of an interleaved figure, per second, in the order they ran: how much the machine moved meanwhile. */
+const eachRun = (f: { baselineRuns: number[]; measuredRuns: number[] }) => ({
+  baselineRunsPerSecond: f.baselineRuns.map((r) => round(r, 1)),
+  measuredRunsPerSecond: f.measuredRuns.map((r) => round(r, 1)),
+});
 
 /** The figures, by their key in latest-<run>.json. */
 const FIGURES = [
@@ -182,7 +190,7 @@ async function measure(options: BenchOptions, db: TestDatabase): Promise<Record<
     ...(v % 2 ? ['active'] : []),
   ];
 
-  // 1. update_tags: ABAB to spread the noise; the best run of each side counts.
+  // 1. update_tags: the bare route and the webhook in turn (bench/interleave.ts); the best run of each side counts.
   if (wants('updateTags')) {
     const TAGS_N = n(800);
     const runUpdateTags = async (baseline: boolean | 'record', v: number) => {
@@ -203,15 +211,15 @@ async function measure(options: BenchOptions, db: TestDatabase): Promise<Record<
     };
     await runUpdateTags(true, 100); // warm-up
     await runUpdateTags(false, 200);
-    const base1 = await runUpdateTags(true, 1),
-      hook1 = await runUpdateTags(false, 2);
-    const base2 = await runUpdateTags(true, 3),
-      hook2 = await runUpdateTags(false, 4);
-    const rec1 = await runUpdateTags('record', 5),
-      rec2 = await runUpdateTags('record', 6);
-    const tagsBase = Math.max(base1, base2);
-    const tagsHook = Math.max(hook1, hook2);
-    const tagsRecorded = Math.max(rec1, rec2);
+    const tags = await interleave(
+      (r) => runUpdateTags(true, 2 * r - 1),
+      (r) => runUpdateTags(false, 2 * r)
+    );
+    const tagsBase = tags.baseline;
+    const tagsHook = tags.measured;
+    const recorded: number[] = [];
+    for (let r = 1; r <= ROUNDS; r++) recorded.push(await runUpdateTags('record', 2 * ROUNDS + r));
+    const tagsRecorded = Math.max(...recorded);
     results.updateTags = {
       requests: TAGS_N,
       concurrency: 8,
@@ -222,6 +230,7 @@ async function measure(options: BenchOptions, db: TestDatabase): Promise<Record<
       // A second baseline that also stores the delivery and its outcome: what durability alone costs.
       baselineWithDeliveryRecordPerSecond: round(tagsRecorded, 1),
       ratioToRecordedBaseline: round(tagsHook / tagsRecorded),
+      ...eachRun(tags),
     };
     console.log('update_tags', results.updateTags);
   }
@@ -249,18 +258,19 @@ async function measure(options: BenchOptions, db: TestDatabase): Promise<Record<
       if (answers.some((a) => a.status !== 200)) throw new Error('update_tags (rules) had non-200 answers');
       return RULES_N / ((performance.now() - t) / 1000);
     };
-    const noRules1 = await runRules(false, 11),
-      rules1 = await runRules(true, 12);
-    const noRules2 = await runRules(false, 13),
-      rules2 = await runRules(true, 14);
+    const rules = await interleave(
+      (r) => runRules(false, 10 + 2 * r - 1),
+      (r) => runRules(true, 10 + 2 * r)
+    );
     await settings.update({ tagRules: [] });
     results.tagRules = {
       requests: RULES_N,
       rules: ruleSet.length,
-      withoutRulesPerSecond: round(Math.max(noRules1, noRules2), 1),
-      withRulesPerSecond: round(Math.max(rules1, rules2), 1),
-      ratio: round(Math.max(rules1, rules2) / Math.max(noRules1, noRules2)),
+      withoutRulesPerSecond: round(rules.baseline, 1),
+      withRulesPerSecond: round(rules.measured, 1),
+      ratio: round(rules.measured / rules.baseline),
       target: 0.95,
+      ...eachRun(rules),
     };
     console.log('tag rules', results.tagRules);
   }
@@ -289,21 +299,22 @@ async function measure(options: BenchOptions, db: TestDatabase): Promise<Record<
       return POLICY_N / ((performance.now() - t) / 1000);
     };
     await runPolicy('/api/premium/open'); // warm-up
-    const open1 = await runPolicy('/api/premium/open'),
-      pol1 = await runPolicy('/api/premium/any');
-    const open2 = await runPolicy('/api/premium/open'),
-      pol2 = await runPolicy('/api/premium/any');
+    const policy = await interleave(
+      () => runPolicy('/api/premium/open'),
+      () => runPolicy('/api/premium/any')
+    );
     results.hasTagsPolicy = {
       requests: POLICY_N,
-      withoutPolicyPerSecond: round(Math.max(open1, open2), 1),
-      withPolicyPerSecond: round(Math.max(pol1, pol2), 1),
-      ratio: round(Math.max(pol1, pol2) / Math.max(open1, open2)),
+      withoutPolicyPerSecond: round(policy.baseline, 1),
+      withPolicyPerSecond: round(policy.measured, 1),
+      ratio: round(policy.measured / policy.baseline),
       target: 0.9,
+      ...eachRun(policy),
     };
     console.log('has-tags policy', results.hasTagsPolicy);
   }
 
-  // 2. add: sequential on both sides, ABAB as update_tags: the best run of each side counts. The webhook's users also
+  // 2. add: sequential on both sides, in turn as update_tags: the best run of each side counts. The webhook's users also
   // get a tag (one more relation written), the loop's none.
   if (wants('add')) {
     const addHookLoop = async (prefix: string) => {
@@ -317,21 +328,18 @@ async function measure(options: BenchOptions, db: TestDatabase): Promise<Record<
       }
       return ADDS / ((performance.now() - t0) / 1000);
     };
-    const base1 = await addLoop('baseadd1-', ADDS),
-      hook1 = await addHookLoop('hookadd1-');
-    const base2 = await addLoop('baseadd2-', ADDS),
-      hook2 = await addHookLoop('hookadd2-');
-    const addBase = Math.max(base1, base2);
-    const addHook = Math.max(hook1, hook2);
+    const adds = await interleave(
+      (r) => addLoop(`baseadd${r}-`, ADDS),
+      (r) => addHookLoop(`hookadd${r}-`)
+    );
     results.add = {
       users: ADDS,
-      runs: 2,
-      baselinePerSecond: round(addBase, 1),
-      webhookPerSecond: round(addHook, 1),
-      ratio: round(addHook / addBase),
+      runs: ROUNDS,
+      baselinePerSecond: round(adds.baseline, 1),
+      webhookPerSecond: round(adds.measured, 1),
+      ratio: round(adds.measured / adds.baseline),
       target: 0.9,
-      // Each run, in the order they ran (loop, webhooks, loop, webhooks): how much the machine moved meanwhile.
-      runsPerSecond: [base1, hook1, base2, hook2].map((r) => round(r, 1)),
+      ...eachRun(adds),
     };
     console.log('add', results.add);
   }
