@@ -32,7 +32,7 @@ export interface BurstRun extends MemoryGrowth {
   doubled: number;
   /** Users whose tags are not those of their last delivery. */
   usersNotInLastState: number;
-  /** While the answers were awaited (bench/stalls.ts): the profile of the answers' tail. */
+  /** While the answers were awaited (bench/stalls.ts): the profile of the answers' tail, the COMMITs included. */
   whileAnswering: Stalls;
 }
 
@@ -60,7 +60,7 @@ export async function runBurst(
   let stalls: ReturnType<typeof watchStalls> | undefined;
   const { answers, startedAt: t0 } = await sendBurst(baseUrl, senders, requests, async () => {
     memory = await watchMemory(100);
-    stalls = watchStalls();
+    stalls = watchStalls(strapi.db.connection);
   });
   const whileAnswering = stalls!.stop();
   await heapProfile?.stop();

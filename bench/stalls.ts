@@ -1,4 +1,4 @@
-import { PerformanceObserver, constants, monitorEventLoopDelay } from 'node:perf_hooks';
+import { PerformanceObserver, constants, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 export interface PauseSummary {
   count: number;
@@ -6,20 +6,63 @@ export interface PauseSummary {
   maxMs: number;
 }
 
+/** The database's COMMITs meanwhile, as the app's connection saw them (the statement sent to its answer). */
+export interface CommitTimes {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
 export interface Stalls {
   /** How late the event loop ran a 10 ms timer (Node's monitorEventLoopDelay): what every request waits behind. */
   eventLoopDelayMs: { p50: number; p99: number; max: number };
   /** The garbage collector's pauses of the main thread meanwhile, by kind. */
   gc: { minor: PauseSummary; major: PauseSummary; other: PauseSummary };
+  /** What each request of a group commit waits for before it is answered (a 2xx means stored). */
+  commits?: CommitTimes;
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
+/** Knex's client: every statement, a transaction's COMMIT included, goes through its `query`. */
+interface KnexClient {
+  query(connection: unknown, obj: string | { sql?: string }): Promise<unknown>;
+}
+
+/**
+ * Times the COMMITs of `knex` (Strapi's `strapi.db.connection`) until the returned function is called. A
+ * transaction's client is made from the prototype of knex's client (not from the client itself) and keeps the
+ * `query` it finds there when the transaction starts: the prototype's `query` is wrapped, and the transactions
+ * started after this are timed.
+ */
+function timeCommits(knex: unknown): () => CommitTimes {
+  const proto = (knex as { client: { constructor: { prototype: KnexClient } } }).client.constructor.prototype;
+  const own = Object.prototype.hasOwnProperty.call(proto, 'query');
+  const original = proto.query;
+  const ms: number[] = [];
+  proto.query = function (this: KnexClient, connection, obj) {
+    const sql = typeof obj === 'string' ? obj : (obj.sql ?? '');
+    if (!/^\s*commit/i.test(sql)) return original.call(this, connection, obj);
+    const t = performance.now();
+    return original.call(this, connection, obj).finally(() => ms.push(performance.now() - t));
+  };
+  return () => {
+    if (own) proto.query = original;
+    else delete (proto as Partial<KnexClient>).query;
+    ms.sort((a, b) => a - b);
+    const at = (p: number) => round1(ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))] ?? 0);
+    return { count: ms.length, p50: at(50), p99: at(99), max: round1(ms[ms.length - 1] ?? 0) };
+  };
+}
+
 /**
  * What held this process's event loop meanwhile, from now until `stop()`: its delay (percentiles of how late a
- * timer fired) and the garbage collector's pauses. The burst's answer latency (bench/run.ts) is read against it.
+ * timer fired) and the garbage collector's pauses; with `knex`, the database's COMMITs. The burst's answer latency
+ * (bench/burst-figure.ts) is read against it.
  */
-export function watchStalls(): { stop(): Stalls } {
+export function watchStalls(knex?: unknown): { stop(): Stalls } {
+  const commits = knex ? timeCommits(knex) : undefined;
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   const pauses = { minor: [] as number[], major: [] as number[], other: [] as number[] };
@@ -51,6 +94,7 @@ export function watchStalls(): { stop(): Stalls } {
       return {
         eventLoopDelayMs: { p50: late(delay.percentile(50)), p99: late(delay.percentile(99)), max: late(delay.max) },
         gc: { minor: summary(pauses.minor), major: summary(pauses.major), other: summary(pauses.other) },
+        ...(commits ? { commits: commits() } : {}),
       };
     },
   };
