@@ -1,3 +1,4 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Core } from '@strapi/strapi';
 import { sendBurst, type BurstRequest } from './burst';
@@ -32,8 +33,11 @@ export interface BurstRun extends MemoryGrowth {
   doubled: number;
   /** Users whose tags are not those of their last delivery. */
   usersNotInLastState: number;
-  /** While the answers were awaited (bench/stalls.ts): the profile of the answers' tail, the COMMITs included. */
-  whileAnswering: Stalls;
+  /**
+   * While the answers were awaited: each answer's time on the server, and what held the event loop (bench/stalls.ts),
+   * the COMMITs included: the profile of the answers' tail.
+   */
+  whileAnswering: Stalls & { onServerMs: { p50: number; p99: number; max: number } };
 }
 
 /**
@@ -58,11 +62,25 @@ export async function runBurst(
   const heapProfile = await startHeapProfile(process.env.BENCH_HEAP_PROFILE);
   let memory: Awaited<ReturnType<typeof watchMemory>> | undefined;
   let stalls: ReturnType<typeof watchStalls> | undefined;
+  // The server's side of each answer, from Node's 'request' event to the answer's last byte handed to the socket: the
+  // rest of what the sender measures is the sender's own process and the operating system's scheduling.
+  const onServer: number[] = [];
+  const server = (strapi.server as unknown as { httpServer: Server }).httpServer;
+  const timeRequest = (_req: IncomingMessage, res: ServerResponse) => {
+    const t = performance.now();
+    res.once('finish', () => onServer.push(performance.now() - t));
+  };
+  server.prependListener('request', timeRequest);
   const { answers, startedAt: t0 } = await sendBurst(baseUrl, senders, requests, async () => {
     memory = await watchMemory(100);
     stalls = watchStalls(strapi.db.connection);
   });
-  const whileAnswering = stalls!.stop();
+  server.off('request', timeRequest);
+  onServer.sort((a, b) => a - b);
+  const whileAnswering = {
+    onServerMs: { p50: round1(pct(onServer, 50)), p99: round1(pct(onServer, 99)), max: round1(onServer.at(-1) ?? 0) },
+    ...stalls!.stop(),
+  };
   await heapProfile?.stop();
   const answeredIn = (performance.now() - t0) / 1000;
   const accepted = answers.filter((a) => a.status === 202).length;
