@@ -28,18 +28,16 @@ async function main() {
   const strapi = app.strapi;
   const role = await strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'authenticated' } });
   for (let i = 0; i < 200; i++)
-    await strapi.db
-      .query('plugin::users-permissions.user')
-      .create({
-        data: {
-          username: `s${i}`,
-          email: `s${i}@example.com`,
-          password: 'x'.repeat(60),
-          provider: 'local',
-          confirmed: true,
-          role: role.id,
-        },
-      });
+    await strapi.db.query('plugin::users-permissions.user').create({
+      data: {
+        username: `s${i}`,
+        email: `s${i}@example.com`,
+        password: 'x'.repeat(60),
+        provider: 'local',
+        confirmed: true,
+        role: role.id,
+      },
+    });
   await strapi.plugin('customerly').service('settings').update({ processing: 'queued' });
   const D = 'plugin::customerly.delivery';
   const total = RATE * SECONDS;
