@@ -71,16 +71,24 @@ export async function runBurst(
     res.once('finish', () => onServer.push(performance.now() - t));
   };
   server.prependListener('request', timeRequest);
-  const { answers, startedAt: t0 } = await sendBurst(baseUrl, senders, requests, async () => {
-    memory = await watchMemory(100);
-    stalls = watchStalls(strapi.db.connection);
-  });
-  server.off('request', timeRequest);
-  onServer.sort((a, b) => a - b);
-  const whileAnswering = {
-    onServerMs: { p50: round1(pct(onServer, 50)), p99: round1(pct(onServer, 99)), max: round1(onServer.at(-1) ?? 0) },
-    ...stalls!.stop(),
-  };
+  let sent: Awaited<ReturnType<typeof sendBurst>>;
+  let whileAnswering: BurstRun['whileAnswering'];
+  try {
+    sent = await sendBurst(baseUrl, senders, requests, async () => {
+      memory = await watchMemory(100);
+      stalls = watchStalls(strapi.db.connection);
+    });
+  } finally {
+    // Also when the sender failed: the app's server and knex's client are left as they were.
+    server.off('request', timeRequest);
+    const stalled = stalls?.stop();
+    onServer.sort((a, b) => a - b);
+    whileAnswering = {
+      onServerMs: { p50: round1(pct(onServer, 50)), p99: round1(pct(onServer, 99)), max: round1(onServer.at(-1) ?? 0) },
+      ...stalled!,
+    };
+  }
+  const { answers, startedAt: t0 } = sent;
   await heapProfile?.stop();
   const answeredIn = (performance.now() - t0) / 1000;
   const accepted = answers.filter((a) => a.status === 202).length;

@@ -1,5 +1,8 @@
 /** How many times each side of an A/B figure runs, in turn (BENCH_ROUNDS to change; at least 2). */
-export const ROUNDS = Math.max(2, Number(process.env.BENCH_ROUNDS ?? 3));
+export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 2) {
+  throw new Error(`BENCH_ROUNDS must be a whole number of at least 2, not "${process.env.BENCH_ROUNDS}"`);
+}
 
 /**
  * Runs the baseline and the measured side in turn, ROUNDS times (ABAB…), so that both meet the same moments of a
