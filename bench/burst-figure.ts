@@ -5,13 +5,10 @@ import { sendBurst, type BurstRequest } from './burst';
 import { startHeapProfile } from './heap-profile';
 import { watchMemory, type MemoryGrowth } from './memory-watch';
 import { watchStalls, type Stalls } from './stalls';
+import { latencies, round } from './timings';
 
 const USER = 'plugin::users-permissions.user';
 const DELIVERY = 'plugin::customerly.delivery';
-
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** One webhook of the burst, and the tags its user must have if it is the user's last one. */
 export interface BurstItem extends BurstRequest {
@@ -82,17 +79,13 @@ export async function runBurst(
     // Also when the sender failed: the app's server and knex's client are left as they were.
     server.off('request', timeRequest);
     const stalled = stalls?.stop();
-    onServer.sort((a, b) => a - b);
-    whileAnswering = {
-      onServerMs: { p50: round1(pct(onServer, 50)), p99: round1(pct(onServer, 99)), max: round1(onServer.at(-1) ?? 0) },
-      ...stalled!,
-    };
+    whileAnswering = { onServerMs: latencies(onServer), ...stalled! };
   }
   const { answers, startedAt: t0 } = sent;
   await heapProfile?.stop();
   const answeredIn = (performance.now() - t0) / 1000;
   const accepted = answers.filter((a) => a.status === 202).length;
-  const latencies = answers.map((a) => a.ms).sort((a, b) => a - b);
+  const answered = latencies(answers.map((a) => a.ms));
 
   let done = 0;
   for (;;) {
@@ -117,11 +110,11 @@ export async function runBurst(
   ).length;
   return {
     accepted,
-    answerP50ms: round1(pct(latencies, 50)),
-    answerP99ms: round1(pct(latencies, 99)),
-    answeredInSeconds: round1(answeredIn),
-    drainSeconds: round1(drainSeconds),
-    drainPerSecond: round1(items.length / drainSeconds),
+    answerP50ms: answered.p50,
+    answerP99ms: answered.p99,
+    answeredInSeconds: round(answeredIn, 1),
+    drainSeconds: round(drainSeconds, 1),
+    drainPerSecond: round(items.length / drainSeconds, 1),
     lost: accepted - done,
     doubled,
     // A user the burst addressed but the table lacks is not in its last state either.

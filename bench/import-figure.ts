@@ -9,6 +9,7 @@ import type { Core } from '@strapi/strapi';
 import type { Job } from '../shared/contracts/jobs';
 import { seedEmail, type FakeCustomerly } from '../tests/fake-customerly';
 import { watchMemory, type MemoryGrowth } from './memory-watch';
+import { round } from './timings';
 
 const USER = 'plugin::users-permissions.user';
 const DELIVERY = 'plugin::customerly.delivery';
@@ -70,7 +71,6 @@ interface JobsService {
   findOne(documentId: string): Promise<Job | null>;
 }
 
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,4 +1,5 @@
 import { Session } from 'node:inspector/promises';
+import { round } from './timings';
 
 const MB = 1024 * 1024;
 
@@ -48,7 +49,7 @@ export async function watchMemory(sampleMs: number): Promise<{ stop(): Promise<M
       sample();
       await collectGarbage();
       const after = process.memoryUsage();
-      const mb = (bytes: number) => Math.round((bytes / MB) * 10) / 10;
+      const mb = (bytes: number) => round(bytes / MB, 1);
       return {
         rssBeforeMB: mb(before.rss),
         rssPeakMB: mb(rssPeak),

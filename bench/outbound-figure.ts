@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import type { Core } from '@strapi/strapi';
 import type { FakeCustomerly } from '../tests/fake-customerly';
 import { pool } from '../tests/helpers/processes';
+import { percentile, round } from './timings';
 
 const DELIVERY = 'plugin::customerly.delivery';
 /** How long the figure waits for the users of an "on" round to reach Customerly: a floor, plus per user. */
@@ -92,10 +93,7 @@ interface Round {
   emails: string[];
 }
 
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 /** The emails of the users in the accepted `POST /users` requests recorded from `from` on, with their counts. */
 function upserted(fake: FakeCustomerly, from: number) {
@@ -172,8 +170,8 @@ export async function measureOutbound(deps: OutboundFigureDeps): Promise<Outboun
     const latencies = answers.map((a) => a.ms).sort((a, b) => a - b);
     return {
       perSecond: count / seconds,
-      p50: pct(latencies, 50),
-      p99: pct(latencies, 99),
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
       cpuMs: (cpu.user + cpu.system) / 1000 / count,
       emails,
     };

@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { startFakeCustomerly, userWebhook } from '../tests/fake-customerly';
 import { createTestDatabase } from '../tests/helpers/database';
 import { startStrapi } from '../tests/helpers/strapi';
+import { latencies, round } from './timings';
 
 const RATE = Number(process.env.RATE ?? 10);
 const SECONDS = Number(process.env.SECONDS ?? 20);
@@ -63,16 +64,14 @@ async function main() {
     await new Promise((r) => setTimeout(r, 50));
   }
   const drained = (performance.now() - t0) / 1000;
-  lat.sort((a, b) => a - b);
   console.log(
     JSON.stringify({
       RATE,
       total,
-      sentIn: +sentIn.toFixed(1),
+      sentIn: round(sentIn, 1),
       doneWhenSendingEnded: doneAtEnd,
-      drainedAfter: +drained.toFixed(1),
-      p50: lat[Math.floor(lat.length * 0.5)].toFixed(1),
-      p99: lat[Math.floor(lat.length * 0.99)].toFixed(1),
+      drainedAfter: round(drained, 1),
+      answersMs: latencies(lat),
     })
   );
   await app.stop();

@@ -44,12 +44,12 @@ import { measureOutbound } from './outbound-figure';
 import { benchOptions, type BenchOptions } from './options';
 import { DEFAULT_RESULTS_DIR, regenerateReadme } from './readme-table';
 import { benchResultsSchema, runMarkdown } from './report';
+import { round } from './timings';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const n = (x: number) => Math.max(10, Math.round(x * SCALE));
 const USER = 'plugin::users-permissions.user';
 
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 /** Each run of an interleaved figure, per second, in the order they ran: how much the machine moved meanwhile. */
 const eachRun = (f: { baselineRuns: number[]; measuredRuns: number[] }) => ({
   baselineRunsPerSecond: f.baselineRuns.map((r) => round(r, 1)),

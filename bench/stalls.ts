@@ -1,4 +1,5 @@
 import { PerformanceObserver, constants, monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { latencies, round } from './timings';
 
 export interface PauseSummary {
   count: number;
@@ -22,8 +23,6 @@ export interface Stalls {
   /** What each request of a group commit waits for before it is answered (a 2xx means stored). */
   commits?: CommitTimes;
 }
-
-const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** Knex's client: every statement, a transaction's COMMIT included, goes through its `query`. */
 interface KnexClient {
@@ -50,9 +49,7 @@ function timeCommits(knex: unknown): () => CommitTimes {
   return () => {
     if (own) proto.query = original;
     else delete (proto as Partial<KnexClient>).query;
-    ms.sort((a, b) => a - b);
-    const at = (p: number) => round1(ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))] ?? 0);
-    return { count: ms.length, p50: at(50), p99: at(99), max: round1(ms[ms.length - 1] ?? 0) };
+    return { count: ms.length, ...latencies(ms) };
   };
 }
 
@@ -82,15 +79,21 @@ export function watchStalls(knex?: unknown): { stop(): Stalls } {
   observer.observe({ entryTypes: ['gc'] });
   const summary = (ms: number[]): PauseSummary => ({
     count: ms.length,
-    totalMs: round1(ms.reduce((a, b) => a + b, 0)),
-    maxMs: round1(ms.reduce((a, b) => Math.max(a, b), 0)),
+    totalMs: round(
+      ms.reduce((a, b) => a + b, 0),
+      1
+    ),
+    maxMs: round(
+      ms.reduce((a, b) => Math.max(a, b), 0),
+      1
+    ),
   });
   return {
     stop() {
       delay.disable();
       observer.disconnect();
       // The histogram counts in nanoseconds, the timer's own 10 ms included: what is left is the lateness.
-      const late = (ns: number) => round1(Math.max(0, ns / 1e6 - 10));
+      const late = (ns: number) => round(Math.max(0, ns / 1e6 - 10), 1);
       return {
         eventLoopDelayMs: { p50: late(delay.percentile(50)), p99: late(delay.percentile(99)), max: late(delay.max) },
         gc: { minor: summary(pauses.minor), major: summary(pauses.major), other: summary(pauses.other) },

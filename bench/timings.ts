@@ -40,6 +40,16 @@ export function createTimings() {
 /** `x` rounded to `d` decimals, for the reports. */
 export const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
+/** The `p`th percentile of `sorted` (ascending), 0 when it is empty. */
+export const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+/** p50, p99 and max of some durations (ms, to 0.1 ms); sorts `ms` in place. */
+export function latencies(ms: number[]): { p50: number; p99: number; max: number } {
+  ms.sort((a, b) => a - b);
+  return { p50: round(percentile(ms, 50), 1), p99: round(percentile(ms, 99), 1), max: round(ms.at(-1) ?? 0, 1) };
+}
+
 /** A statement's verb and table ('insert up_users'), to count statements by kind. */
 export const sqlKey = (sql: string) => {
   const s = sql.replace(/\s+/g, ' ').trim().toLowerCase();
